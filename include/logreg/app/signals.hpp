@@ -1,0 +1,11 @@
+// SIGTERM, SIGUSR1 and SIGINT set a flag; the run loop piggy-backs it on the next reduce so all
+// ranks stop after the same iteration.
+#pragma once
+
+namespace logreg {
+
+void install_stop_handlers();
+bool stop_requested();
+int stop_signal();  // the signal that asked to stop (0 if none)
+
+}  // namespace logreg

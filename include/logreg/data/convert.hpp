@@ -1,0 +1,46 @@
+// `logreg_data convert`: LIBSVM or CSV text to the HDF5 layout of SPEC §4, streaming with
+// bounded memory (a few MB of buffers whatever the input size). Rows keep their input order.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "logreg/io/dataset.hpp"
+
+namespace logreg::data {
+
+enum class InputFormat { Auto, Libsvm, Csv };
+enum class OutputLayout { Auto, Sparse, Dense };
+
+struct ConvertOptions {
+  InputFormat format = InputFormat::Auto;    // Auto: *.csv is CSV, anything else LIBSVM
+  OutputLayout layout = OutputLayout::Auto;  // Auto: LIBSVM -> CSR, CSV -> dense
+  std::string label;                         // CSV label column (empty: the last column)
+  int shards = 1;
+  Precision dtype = Precision::Float64;
+
+  // Throws ConfigError naming the command-line option at fault.
+  void validate() const;
+};
+
+struct ConvertStats {
+  std::vector<std::string> files;  // written, in row order
+  Index rows = 0;
+  Index features = 0;
+  int64_t nnz = 0;  // stored entries (dense: rows × features)
+  bool sparse = false;
+  int passes = 1;           // 2 when the row count or d had to be known before writing
+  uint64_t bytes_read = 0;  // input bytes read over all passes
+  double seconds = 0.0;
+};
+
+InputFormat resolve_format(const std::string& in, InputFormat requested);
+
+// Converts `in` into `out` (or opt.shards files <stem>_<k>.h5). A malformed line throws
+// DataError "in:line: ..." and leaves no output file behind (existing files stay untouched).
+// One pass when the output can grow as rows arrive (CSR, or CSV to one dense file); otherwise a
+// first pass validates the input and counts rows and features.
+ConvertStats convert(const std::string& in, const std::string& out, const ConvertOptions& opt);
+
+}  // namespace logreg::data

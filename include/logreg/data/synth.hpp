@@ -1,0 +1,40 @@
+// `logreg_data synth`: data drawn from a known logistic model θ* = (w*, b*), stored beside the
+// data as `true_coef` (d,) and `true_intercept` () so that tests and demos can check recovery.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "logreg/io/dataset.hpp"
+
+namespace logreg::data {
+
+struct SynthOptions {
+  Index rows = 0;
+  Index features = 0;
+  double density = 1.0;  // < 1: CSR, each entry present independently with this probability
+  uint64_t seed = 0;
+  int shards = 1;
+  Precision dtype = Precision::Float64;
+
+  // Throws ConfigError naming the command-line option at fault.
+  void validate() const;
+  bool sparse() const { return density < 1.0; }
+};
+
+struct TrueModel {
+  std::vector<double> coef;  // w* ~ N(0, 1) / sqrt(expected non-zeros per row): margins O(1)
+  double intercept = 0.0;    // b* ~ N(0, 0.5²)
+};
+
+// θ* for these options; depends on seed, features and density only.
+TrueModel draw_true_model(const SynthOptions& opt);
+
+// Streams the data set into `out` (or opt.shards files derived from it) and returns the paths.
+// Row i is drawn from its own random stream, so the concatenated rows are the same for any
+// shard count: x ~ N(0, 1) (CSR: entry present with probability density, value N(0, 1)),
+// y ~ Bernoulli(σ(x·w* + b*)).
+std::vector<std::string> synthesize(const std::string& out, const SynthOptions& opt);
+
+}  // namespace logreg::data

@@ -1,0 +1,97 @@
+// DistributedObjective = LocalObjective + Communicator + regularization + reparametrization.
+// Each evaluation reduces local sums once (loss, gradient and control flags in one buffer),
+// divides by the global weight sum S (reduced once at setup) and adds the penalty afterwards.
+//
+// Solver coordinates x relate to the raw model θ = [w; b] by a linear map θ = A x:
+//   w = x_w / σ,   b = x_b − μ·(x_w / σ)   (x_b absent when there is no intercept)
+// where μ, σ are the feature means and scales with `standardize` (μ = 0, σ = 1 otherwise;
+// μ = 0 also without an intercept). The penalty (l2/2)‖x_w‖² + l1‖x_w‖₁ is on x_w: on the
+// scaled coefficients when standardizing (Spark's semantics), the raw ones otherwise.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "logreg/comm/communicator.hpp"
+#include "logreg/core/local_objective.hpp"
+#include "logreg/solvers/objective.hpp"
+
+namespace logreg {
+
+struct RegularizationParams {
+  double l2 = 1e-4;
+  double l1 = 0.0;
+  bool fit_intercept = true;
+  bool standardize = false;
+  void validate() const;
+};
+
+// Seconds and counts spent inside the objective on this rank.
+struct ObjectiveStats {
+  double compute_s = 0.0;
+  double comm_s = 0.0;
+  long evaluations = 0;       // loss+gradient passes over the data
+  long hessian_products = 0;  // Hessian-vector passes
+  long line_trials = 0;       // O(rows) line-search trials
+};
+
+class DistributedObjective final : public Objective {
+ public:
+  // Collective (reduces S, the label sum and, with standardize, the feature moments).
+  DistributedObjective(std::unique_ptr<LocalObjective> local, Communicator& comm,
+                       RegularizationParams params);
+
+  Index dim() const override { return dim_; }
+  const Vec& l1_weights() const override { return l1_weights_; }
+  Point evaluate(const Vec& x) override;
+  std::unique_ptr<LineFunction> line(const Point& from, const Vec& direction) override;
+  std::unique_ptr<HessianOperator> hessian_at(const Point& at) override;
+  bool interrupted() const override { return interrupted_; }
+
+  // Polled before every reduce; true on any rank makes interrupted() true on all after it.
+  void set_stop_source(std::function<bool()> source) { stop_source_ = std::move(source); }
+
+  // θ = A x in original units: [w; b] with d+1 entries.
+  Vec to_model(const Vec& x) const;
+  // x = A⁻¹ θ (for warm starts and resuming from a model).
+  Vec from_model(const Vec& theta) const;
+  // Mean loss (without penalty) at a point, from f.
+  double loss_part(const Point& p) const;
+
+  double weight_sum() const { return weight_sum_; }
+  Index global_rows() const { return global_rows_; }
+  Index features() const { return local_->features(); }
+  const ObjectiveStats& stats() const { return stats_; }
+  ObjectiveStats& stats() { return stats_; }
+  const LocalObjective& local() const { return *local_; }
+  Communicator& comm() { return comm_; }
+  const RegularizationParams& params() const { return params_; }
+  const Vec& feature_mean() const { return mean_; }
+  const Vec& feature_scale() const { return scale_; }
+
+  // Reduces `buf` (sum) with the stop flag appended; records comm time and the flag.
+  void reduce(Vec& buf);
+  // Raw gradient [g_w; g_b] (d+1) → solver gradient Aᵀ g (dim).
+  Vec pullback(const Vec& raw) const;
+  // Penalty value and gradient contribution in solver coordinates.
+  double penalty(const Vec& x) const;
+  void add_penalty_gradient(const Vec& x, Vec& g) const;
+
+ private:
+  friend class DistributedLine;
+  friend class DistributedHessian;
+
+  std::unique_ptr<LocalObjective> local_;
+  Communicator& comm_;
+  RegularizationParams params_;
+  Index dim_ = 0;
+  Index global_rows_ = 0;
+  double weight_sum_ = 0.0;
+  Vec mean_, scale_;  // length d
+  Vec l1_weights_;
+  bool interrupted_ = false;
+  std::function<bool()> stop_source_;
+  ObjectiveStats stats_;
+};
+
+}  // namespace logreg

@@ -1,0 +1,68 @@
+// Reading a data set (one or several HDF5 files whose rows concatenate) as per-rank shards.
+// Dense: a 2-D dataset. CSR: a group with data, indices, indptr and attribute shape = [n, d].
+// Every function here is rank-local; the caller agrees on errors collectively.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "logreg/core/shard.hpp"
+
+namespace logreg {
+
+enum class Precision { Float64, Float32 };
+
+struct DataSource {
+  std::vector<std::string> files;  // already expanded, in row order
+  std::string features = "X";
+  std::string labels = "y";        // empty: no labels (prediction)
+  std::string weights;             // empty: unit weights
+  Precision dtype = Precision::Float64;
+};
+
+struct FileLayout {
+  std::string path;
+  Index rows = 0;
+  Index cols = 0;
+  bool sparse = false;
+  int64_t nnz = 0;
+};
+
+struct DataLayout {
+  std::vector<FileLayout> files;
+  Index rows = 0;
+  Index cols = 0;
+  bool sparse = false;
+  int64_t nnz = 0;  // dense: rows * cols
+};
+
+struct RowRange {
+  Index begin = 0;
+  Index end = 0;
+  Index size() const { return end - begin; }
+};
+
+// Expands each entry (a path or a glob pattern) in order; a pattern that matches nothing, or a
+// path that does not exist, is an error naming it.
+std::vector<std::string> expand_paths(const std::vector<std::string>& patterns,
+                                      const std::string& key);
+
+// Opens every file's metadata and checks that the layout is consistent (same d, same kind,
+// labels and weights with one entry per row).
+DataLayout scan_layout(const DataSource& source);
+
+// Balanced contiguous block of rows for `rank` of `size`: by rows (dense) or by non-zeros (CSR).
+RowRange partition_rows(const DataSource& source, const DataLayout& layout, int rank, int size);
+
+// Counts of the raw label values seen while loading, so that ranks can reject a {−1, 0, 1} mix.
+struct LabelCounts {
+  double zeros = 0, ones = 0, minus_ones = 0;
+};
+
+// Reads rows [range.begin, range.end) across files, validating labels (0/1 or ±1, mapped to
+// {0, 1}), finiteness, weights (finite, ≥ 0) and CSR structure. Errors name the file, dataset
+// and global row. `counts` (optional) receives the raw label counts.
+Shard load_shard(const DataSource& source, const DataLayout& layout, RowRange range,
+                 LabelCounts* counts = nullptr);
+
+}  // namespace logreg

@@ -1,0 +1,115 @@
+// Thin RAII layer over the HDF5 C API. It is the one place that turns HDF5 failures into
+// DataError exceptions naming the file and object; HDF5's own error-stack printing is silenced.
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace logreg::h5 {
+
+// Owns one hid_t and closes it with the right H5*close function.
+class Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Handle() = default;
+  Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle(Handle&& o) noexcept : id_(o.id_), closer_(o.closer_) { o.id_ = H5I_INVALID_HID; }
+  Handle& operator=(Handle&& o) noexcept;
+  ~Handle() { reset(); }
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  void reset();
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  Closer closer_ = nullptr;
+};
+
+// Turns off HDF5's automatic error printing (idempotent, process-wide).
+void silence_errors();
+
+// True when `path` exists and carries the HDF5 signature.
+bool is_hdf5(const std::string& path);
+
+class File;
+
+// A dataset inside a File; remembers the names for error messages.
+class Dataset {
+ public:
+  Dataset(Handle id, std::string file, std::string name)
+      : id_(std::move(id)), file_(std::move(file)), name_(std::move(name)) {}
+  std::vector<hsize_t> shape() const;
+  // Class of the stored element type: H5T_FLOAT, H5T_INTEGER, ...
+  H5T_class_t type_class() const;
+  // Bytes per stored element.
+  size_t type_size() const;
+  // Reads rows [row0, row0+nrows) of a 1-D or 2-D dataset (all columns) converting to
+  // `mem_type` (e.g. H5T_NATIVE_DOUBLE) into `out`, which must hold nrows*cols elements.
+  void read_rows(hsize_t row0, hsize_t nrows, hid_t mem_type, void* out) const;
+  void read_all(hid_t mem_type, void* out) const;
+  // Writes rows [row0, row0+nrows) of a 1-D or 2-D dataset.
+  void write_rows(hsize_t row0, hsize_t nrows, hid_t mem_type, const void* in);
+  // Grows dimension 0 of a chunked, extendible dataset to `rows`.
+  void extend(hsize_t rows);
+  const std::string& name() const { return name_; }
+  const std::string& file() const { return file_; }
+  hid_t id() const { return id_.get(); }
+  std::string where() const { return file_ + ":/" + name_; }
+
+ private:
+  Handle id_;
+  std::string file_;
+  std::string name_;
+};
+
+struct CreateOptions {
+  std::vector<hsize_t> chunk;  // empty: contiguous layout
+  int deflate = 0;             // gzip level 0..9 (needs chunking)
+  bool extendible = false;     // dimension 0 unlimited (needs chunking)
+};
+
+class File {
+ public:
+  enum class Mode { ReadOnly, ReadWrite, Truncate };
+  File(const std::string& path, Mode mode);
+  const std::string& path() const { return path_; }
+  hid_t id() const { return id_.get(); }
+
+  bool exists(const std::string& name) const;
+  // H5O_TYPE_DATASET, H5O_TYPE_GROUP or H5O_TYPE_UNKNOWN when absent.
+  H5O_type_t object_type(const std::string& name) const;
+  Dataset open_dataset(const std::string& name) const;
+  Dataset create_dataset(const std::string& name, hid_t file_type, const std::vector<hsize_t>& dims,
+                         const CreateOptions& opts = {});
+  void create_group(const std::string& name);
+
+  // Attributes on an object ("." or "/" for the file root).
+  bool has_attribute(const std::string& object, const std::string& attr) const;
+  std::vector<int64_t> read_int_attribute(const std::string& object, const std::string& attr) const;
+  double read_double_attribute(const std::string& object, const std::string& attr) const;
+  std::string read_string_attribute(const std::string& object, const std::string& attr) const;
+  void write_attribute(const std::string& object, const std::string& attr,
+                       const std::vector<int64_t>& values);
+  void write_attribute(const std::string& object, const std::string& attr, double value);
+  void write_attribute(const std::string& object, const std::string& attr,
+                       const std::string& value);
+  void flush();
+
+ private:
+  Handle id_;
+  std::string path_;
+};
+
+// Writes a 1-D float64 dataset / a scalar in one call.
+void write_vector(File& f, const std::string& name, const double* data, hsize_t n);
+void write_scalar(File& f, const std::string& name, double value);
+std::vector<double> read_vector(const File& f, const std::string& name);
+double read_scalar(const File& f, const std::string& name);
+
+}  // namespace logreg::h5

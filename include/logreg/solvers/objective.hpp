@@ -1,0 +1,62 @@
+// What a solver sees: a smooth function f(x) (loss mean + L2 penalty) in solver coordinates,
+// optionally with a separable L1 term Σ λⱼ|xⱼ| that only OWL-QN handles. No MPI here: an
+// implementation may communicate, but every value it returns is identical on all ranks, so
+// solvers can branch on them freely.
+#pragma once
+
+#include <memory>
+
+#include "logreg/core/types.hpp"
+
+namespace logreg {
+
+// Opaque per-point data kept by the objective (e.g. cached margins Xθ).
+struct PointCache {
+  virtual ~PointCache() = default;
+};
+
+struct Point {
+  Vec x;
+  double f = 0.0;  // smooth part at x
+  Vec g;           // ∇f at x
+  std::shared_ptr<const PointCache> cache;
+};
+
+// φ(α) = f(x + α d) along a fixed direction from a point.
+class LineFunction {
+ public:
+  virtual ~LineFunction() = default;
+  // Returns (φ(α), φ'(α)). The first call may cost one pass over the data; later calls reuse it.
+  virtual std::pair<double, double> eval(double alpha) = 0;
+  // The full point x + α d (value and gradient), reusing what eval computed where possible.
+  virtual Point point(double alpha) = 0;
+};
+
+// ∇²f at a fixed point; owns whatever per-row weights it needs.
+class HessianOperator {
+ public:
+  virtual ~HessianOperator() = default;
+  virtual void apply(const Vec& v, Vec& out) = 0;  // out = H v
+  virtual Vec diagonal() = 0;                      // diag(H), for preconditioning
+};
+
+class Objective {
+ public:
+  virtual ~Objective() = default;
+  virtual Index dim() const = 0;
+  // Per-coordinate L1 weights (zero where unpenalized); all zero when there is no L1 term.
+  virtual const Vec& l1_weights() const = 0;
+  virtual Point evaluate(const Vec& x) = 0;
+  virtual std::unique_ptr<LineFunction> line(const Point& from, const Vec& direction) = 0;
+  virtual std::unique_ptr<HessianOperator> hessian_at(const Point& at) = 0;
+  // Sticky, agreed across ranks: a stop was requested (signal) in some reduce so far.
+  virtual bool interrupted() const = 0;
+
+  bool has_l1() const { return l1_weights().size() > 0 && l1_weights().maxCoeff() > 0; }
+  // J = f + Σ λⱼ|xⱼ|
+  double total(const Point& p) const {
+    return has_l1() ? p.f + l1_weights().cwiseProduct(p.x.cwiseAbs()).sum() : p.f;
+  }
+};
+
+}  // namespace logreg

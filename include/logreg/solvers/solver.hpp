@@ -1,0 +1,63 @@
+// Solver entry point, parameters, status and per-iteration reporting. Solvers see only the
+// Objective interface; they never throw for non-convergence but return a status.
+//
+// Stopping rule (all solvers): converged when ‖∇J(x)‖∞ ≤ tol, where ∇J is the gradient of the
+// full objective in solver coordinates (the minimum-norm subgradient when l1 > 0). J is a mean
+// over samples, so tol is independent of the number of rows.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "logreg/solvers/objective.hpp"
+
+namespace logreg {
+
+enum class SolverStatus { Converged, MaxIter, LineSearchFailed, NonFinite, Interrupted, Stopped };
+const char* to_string(SolverStatus status);
+
+struct SolverParams {
+  std::string name = "lbfgs";  // gd | nesterov | lbfgs | newton | owlqn
+  int max_iter = 200;
+  double tol = 1e-6;
+  double learning_rate = 0.0;  // gd/nesterov: > 0 fixed step, 0 = backtracking ("auto")
+  int memory = 10;             // lbfgs/owlqn history pairs
+  void validate() const;
+};
+
+// Everything a solver needs to continue exactly where it stopped (for checkpoints).
+struct SolverState {
+  std::string solver;
+  int iteration = 0;
+  Vec x;
+  std::vector<Vec> vectors;     // solver-specific (e.g. L-BFGS pairs s₀,y₀,s₁,y₁,…)
+  std::vector<double> scalars;  // solver-specific (e.g. step size, momentum)
+};
+
+struct IterationReport {
+  int iteration = 0;
+  double objective = 0.0;  // J = f + l1 term
+  double grad_norm = 0.0;  // ‖∇J‖∞ as used by the stopping rule
+  double step = 0.0;       // accepted step length α
+  const Point* point = nullptr;
+  std::function<SolverState()> state;  // snapshot on demand (copies history)
+};
+
+// Called on every rank after each iteration with identical arguments; returning false stops the
+// solver with status Stopped (early stopping).
+using Observer = std::function<bool(const IterationReport&)>;
+
+struct SolveResult {
+  Point point;  // final iterate
+  SolverStatus status = SolverStatus::MaxIter;
+  int iterations = 0;
+  double objective = 0.0;
+  double grad_norm = 0.0;
+};
+
+// Minimizes from `start` (start.x, plus solver history when resuming a checkpoint).
+SolveResult minimize(Objective& objective, const SolverState& start, const SolverParams& params,
+                     const Observer& observer);
+
+}  // namespace logreg

@@ -1,0 +1,260 @@
+#include "logreg/app/train.hpp"
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ostream>
+
+#include "logreg/app/load.hpp"
+#include "logreg/app/metrics.hpp"
+#include "logreg/app/signals.hpp"
+#include "logreg/dist/distributed_objective.hpp"
+#include "logreg/errors.hpp"
+#include "logreg/io/atomic_file.hpp"
+#include "logreg/io/model_io.hpp"
+#include "logreg/solvers/solver.hpp"
+
+namespace logreg {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+double peak_rss_mb() {
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_maxrss) / 1024.0;
+}
+
+DataSource source_for(const Config& c) {
+  DataSource s;
+  s.features = c.data.features;
+  s.labels = c.data.labels;
+  s.weights = c.data.weights;
+  s.dtype = c.data.dtype == "float32" ? Precision::Float32 : Precision::Float64;
+  return s;
+}
+
+std::string format(const char* fmt, auto... args) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, fmt, args...);
+  return buf;
+}
+
+// {"max":…,"mean":…} of one per-rank value, for every rank's entry in `values`.
+struct RankStats {
+  std::vector<double> max, mean;
+};
+
+RankStats reduce_stats(Communicator& comm, const std::vector<double>& values) {
+  RankStats s{values, values};
+  comm.allreduce_max(s.max);
+  comm.allreduce_sum(s.mean);
+  for (double& v : s.mean) v /= comm.size();
+  return s;
+}
+
+std::string max_mean(const RankStats& s, size_t i) {
+  return JsonObject().add("max", s.max[i]).add("mean", s.mean[i]).str();
+}
+
+int exit_code_for(SolverStatus status) {
+  switch (status) {
+    case SolverStatus::NonFinite: return kExitNumerical;
+    case SolverStatus::Interrupted: return kExitInterrupted;
+    default: return kExitOk;
+  }
+}
+
+}  // namespace
+
+int run_check(Communicator& comm, const Config& config, std::ostream& out) {
+  DataSource source = source_for(config);
+  LoadedData train = load_distributed(comm, config.data.train, "data.train", source);
+  auto describe = [&](const char* what, const LoadedData& d) {
+    if (!comm.is_root()) return;
+    out << format("%-10s %lld rows x %lld features, %s, %zu file(s), labels: %.0f positive / %.0f negative\n",
+                  what, static_cast<long long>(d.layout.rows), static_cast<long long>(d.layout.cols),
+                  d.layout.sparse ? "CSR" : "dense", d.layout.files.size(), d.labels.ones,
+                  d.labels.zeros + d.labels.minus_ones);
+  };
+  describe("train", train);
+  for (const auto& [key, files] : {std::pair{"data.validation", config.data.validation},
+                                   std::pair{"data.test", config.data.test}}) {
+    if (files.empty()) continue;
+    LoadedData d = load_distributed(comm, files, key, source);
+    if (d.layout.cols != train.layout.cols) {
+      throw DataError(std::string(key) + ": has " + std::to_string(d.layout.cols) +
+                      " features but data.train has " + std::to_string(train.layout.cols));
+    }
+    describe(std::string(key).substr(5).c_str(), d);
+  }
+  if (comm.is_root()) out << "check passed on " << comm.size() << " rank(s)\n";
+  return kExitOk;
+}
+
+int run_training(Communicator& comm, const Config& config, std::ostream& out) {
+  const bool root = comm.is_root();
+  DataSource source = source_for(config);
+  LoadedData train = load_distributed(comm, config.data.train, "data.train", source);
+  const double load_s = train.seconds;
+
+  RegularizationParams reg;
+  reg.l2 = config.model.l2;
+  reg.l1 = config.model.l1;
+  reg.fit_intercept = config.model.fit_intercept;
+  reg.standardize = config.model.standardize;
+  const Index n_features = train.layout.cols;
+  DistributedObjective objective(make_local_objective(std::move(train.shard)), comm, reg);
+  objective.set_stop_source(stop_requested);
+
+  // Output locations are checked before training so a bad path fails in seconds, not hours.
+  std::unique_ptr<MetricsSink> metrics;
+  collectively(comm, [&] {
+    if (!root) return;
+    ensure_parent_directory(config.output.model, "output.model");
+    metrics = std::make_unique<MetricsSink>(true, config.output.metrics);
+  });
+  if (!metrics) metrics = std::make_unique<MetricsSink>();
+
+  SolverParams sp;
+  sp.name = config.effective_solver();
+  sp.max_iter = config.solver.max_iter;
+  sp.tol = config.solver.tol;
+  sp.learning_rate = config.solver.learning_rate;
+  sp.memory = config.solver.memory;
+
+  if (root) {
+    out << format("logreg_dist %s: %lld rows x %lld features (%s, %s) on %d rank(s), solver %s\n",
+                  LOGREG_VERSION, static_cast<long long>(objective.global_rows()),
+                  static_cast<long long>(n_features), train.layout.sparse ? "CSR" : "dense",
+                  config.data.dtype.c_str(), comm.size(), sp.name.c_str());
+    out.flush();
+  }
+
+  const auto t_train = Clock::now();
+  double log_s = 0.0;
+  int last_logged = -1;
+  auto log_iteration = [&](const IterationReport& r) {
+    const auto t0 = Clock::now();
+    last_logged = r.iteration;
+    if (root) {
+      const double loss = objective.loss_part(*r.point);
+      out << format("iter %6d  objective %.12e  loss %.6e  |grad| %.3e  step %.2e  time %.2fs\n",
+                    r.iteration, r.objective, loss, r.grad_norm, r.step, since(t_train));
+      out.flush();
+      metrics->write(JsonObject()
+                         .add("iter", r.iteration)
+                         .add("objective", r.objective)
+                         .add("loss", loss)
+                         .add("grad_norm", r.grad_norm)
+                         .add("step", r.step)
+                         .add("elapsed_s", since(t_train))
+                         .add("compute_s", objective.stats().compute_s)
+                         .add("comm_s", objective.stats().comm_s));
+    }
+    log_s += since(t0);
+  };
+  double last_step = 0.0;
+  Observer observer = [&](const IterationReport& r) {
+    last_step = r.step;
+    if (config.output.log_every > 0 && r.iteration % config.output.log_every == 0) {
+      log_iteration(r);
+    }
+    return true;
+  };
+
+  SolverState start;
+  start.solver = sp.name;
+  start.x = Vec::Zero(objective.dim());
+  SolveResult result = minimize(objective, start, sp, observer);
+  const double train_s = since(t_train);
+  if (config.output.log_every > 0 && last_logged != result.iterations &&
+      result.status != SolverStatus::NonFinite) {
+    IterationReport r;
+    r.iteration = result.iterations;
+    r.objective = result.objective;
+    r.grad_norm = result.grad_norm;
+    r.step = last_step;
+    r.point = &result.point;
+    log_iteration(r);
+  }
+
+  const ObjectiveStats& st = objective.stats();
+  const double checkpoint_s = 0.0;
+  const double update_s = std::max(0.0, train_s - st.compute_s - st.comm_s - checkpoint_s - log_s);
+  RankStats times =
+      reduce_stats(comm, {load_s, st.compute_s, st.comm_s, update_s, checkpoint_s, peak_rss_mb()});
+
+  const Vec theta = objective.to_model(result.point.x);
+  const bool converged = result.status == SolverStatus::Converged;
+  int code = exit_code_for(result.status);
+  if (result.status != SolverStatus::NonFinite) {
+    ModelRecord model;
+    model.coef = theta.head(n_features);
+    model.intercept = theta[n_features];
+    model.objective = result.objective;
+    model.iterations = result.iterations;
+    model.converged = converged;
+    model.solver = sp.name;
+    model.stop_reason = to_string(result.status);
+    model.l2 = reg.l2;
+    model.l1 = reg.l1;
+    model.n_samples = objective.global_rows();
+    model.n_features = n_features;
+    collectively(comm, [&] {
+      if (root) write_model(config.output.model, model);
+    });
+  }
+
+  if (root) {
+    JsonObject summary;
+    summary.add("event", "summary")
+        .add("status", to_string(result.status))
+        .add("converged", converged ? 1 : 0)
+        .add("iterations", result.iterations)
+        .add("objective", result.objective)
+        .add("grad_norm", result.grad_norm)
+        .add_raw("load_s", max_mean(times, 0))
+        .add_raw("compute_s", max_mean(times, 1))
+        .add_raw("comm_s", max_mean(times, 2))
+        .add_raw("update_s", max_mean(times, 3))
+        .add_raw("checkpoint_s", max_mean(times, 4))
+        .add("train_s", train_s)
+        .add("evaluations", st.evaluations)
+        .add("hessian_products", st.hessian_products)
+        .add("line_trials", st.line_trials)
+        .add_raw("peak_rss_mb", JsonObject().add("max", times.max[5]).str())
+        .add("ranks", comm.size())
+        .add("n_samples", static_cast<long>(objective.global_rows()))
+        .add("n_features", static_cast<long>(n_features));
+    metrics->write(summary);
+    out << format("%s after %d iterations: objective %.12e, |grad| %.3e (tol %.1e)\n",
+                  converged ? "converged" : ("stopped: " + std::string(to_string(result.status))).c_str(),
+                  result.iterations, result.objective, result.grad_norm, sp.tol);
+    out << format("time: load %.3fs, train %.3fs (compute %.3fs, comm %.3fs, update %.3fs; max over ranks), "
+                  "%ld evaluations, %ld Hessian products, peak RSS %.1f MB (max rank)\n",
+                  times.max[0], train_s, times.max[1], times.max[2], times.max[3], st.evaluations,
+                  st.hessian_products, times.max[5]);
+    if (result.status == SolverStatus::NonFinite) {
+      std::fprintf(stderr,
+                   "logreg_dist: error: the objective became non-finite after iteration %d; no "
+                   "model written. Try a smaller solver.learning_rate, learning_rate: auto, or "
+                   "model.standardize: true\n",
+                   result.iterations);
+    } else {
+      out << "model written to " << config.output.model << "\n";
+    }
+    out.flush();
+  }
+  collectively(comm, [&] { metrics->commit(); });
+  return code;
+}
+
+}  // namespace logreg

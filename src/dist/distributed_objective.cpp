@@ -1,0 +1,277 @@
+#include "logreg/dist/distributed_objective.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include "logreg/errors.hpp"
+
+namespace logreg {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+struct MarginCache final : PointCache {
+  Vec z;  // X̂ θ at the point, for this rank's rows
+};
+
+std::shared_ptr<const MarginCache> margins_of(const Point& p) {
+  auto cache = std::dynamic_pointer_cast<const MarginCache>(p.cache);
+  if (!cache) throw std::logic_error("point was not produced by this objective");
+  return cache;
+}
+
+}  // namespace
+
+void RegularizationParams::validate() const {
+  if (!(l2 >= 0) || !std::isfinite(l2)) throw ConfigError("model.l2 must be a finite number >= 0");
+  if (!(l1 >= 0) || !std::isfinite(l1)) throw ConfigError("model.l1 must be a finite number >= 0");
+}
+
+DistributedObjective::DistributedObjective(std::unique_ptr<LocalObjective> local,
+                                           Communicator& comm, RegularizationParams params)
+    : local_(std::move(local)), comm_(comm), params_(params) {
+  params_.validate();
+  const Index d = local_->features();
+  dim_ = params_.fit_intercept ? d + 1 : d;
+  mean_ = Vec::Zero(d);
+  scale_ = Vec::Ones(d);
+  // One reduce: Σs, rows, and the weighted moments when standardizing.
+  const Index m = params_.standardize ? 2 * d : 0;
+  Vec buf = Vec::Zero(m + 2);
+  if (params_.standardize) {
+    Vec sum(d), sum_sq(d);
+    buf[m] = local_->moments(sum, sum_sq);
+    buf.head(d) = sum;
+    buf.segment(d, d) = sum_sq;
+  } else {
+    const Vec& s = local_->shard().weight;
+    buf[m] = s.size() ? s.sum() : static_cast<double>(local_->rows());
+  }
+  buf[m + 1] = static_cast<double>(local_->rows());
+  comm_.allreduce_sum({buf.data(), static_cast<size_t>(buf.size())});
+  weight_sum_ = buf[m];
+  global_rows_ = static_cast<Index>(buf[m + 1]);
+  if (!(weight_sum_ > 0)) {
+    throw DataError("the training data has no rows with positive weight (sum of weights = " +
+                    std::to_string(weight_sum_) + ")");
+  }
+  if (params_.standardize) {
+    const Vec mean = buf.head(d) / weight_sum_;
+    const Vec var = (buf.segment(d, d) / weight_sum_ - mean.cwiseAbs2()).cwiseMax(0.0);
+    for (Index j = 0; j < d; ++j) {
+      const double sd = std::sqrt(var[j]);
+      // Constant features keep scale 1: their centered column is zero and their weight stays 0.
+      scale_[j] = sd > 1e-12 * std::max(1.0, std::abs(mean[j])) ? sd : 1.0;
+    }
+    if (params_.fit_intercept) mean_ = mean;
+  }
+  if (params_.l1 > 0) {
+    l1_weights_ = Vec::Zero(dim_);
+    l1_weights_.head(d).setConstant(params_.l1);
+  }
+}
+
+Vec DistributedObjective::to_model(const Vec& x) const {
+  const Index d = local_->features();
+  Vec theta(d + 1);
+  theta.head(d) = x.head(d).cwiseQuotient(scale_);
+  theta[d] = (params_.fit_intercept ? x[d] : 0.0) - mean_.dot(theta.head(d));
+  return theta;
+}
+
+Vec DistributedObjective::from_model(const Vec& theta) const {
+  const Index d = local_->features();
+  Vec x(dim_);
+  x.head(d) = theta.head(d).cwiseProduct(scale_);
+  if (params_.fit_intercept) x[d] = theta[d] + mean_.dot(theta.head(d));
+  return x;
+}
+
+Vec DistributedObjective::pullback(const Vec& raw) const {
+  const Index d = local_->features();
+  Vec g(dim_);
+  g.head(d) = (raw.head(d) - mean_ * raw[d]).cwiseQuotient(scale_);
+  if (params_.fit_intercept) g[d] = raw[d];
+  return g;
+}
+
+double DistributedObjective::penalty(const Vec& x) const {
+  return 0.5 * params_.l2 * x.head(local_->features()).squaredNorm();
+}
+
+void DistributedObjective::add_penalty_gradient(const Vec& x, Vec& g) const {
+  const Index d = local_->features();
+  g.head(d) += params_.l2 * x.head(d);
+}
+
+double DistributedObjective::loss_part(const Point& p) const { return p.f - penalty(p.x); }
+
+void DistributedObjective::reduce(Vec& buf) {
+  const Index k = buf.size();
+  buf.conservativeResize(k + 1);
+  buf[k] = (stop_source_ && stop_source_()) ? 1.0 : 0.0;
+  auto t0 = Clock::now();
+  comm_.allreduce_sum({buf.data(), static_cast<size_t>(buf.size())});
+  stats_.comm_s += seconds_since(t0);
+  if (buf[k] > 0) interrupted_ = true;
+  buf.conservativeResize(k);
+}
+
+Point DistributedObjective::evaluate(const Vec& x) {
+  const Index d = local_->features();
+  auto cache = std::make_shared<MarginCache>();
+  cache->z.resize(local_->rows());
+  Vec buf(d + 2);
+  auto t0 = Clock::now();
+  buf[d + 1] = local_->loss_grad(to_model(x), cache->z, buf.head(d + 1));
+  stats_.compute_s += seconds_since(t0);
+  ++stats_.evaluations;
+  reduce(buf);
+  Point p;
+  p.x = x;
+  p.f = buf[d + 1] / weight_sum_ + penalty(x);
+  p.g = pullback(buf.head(d + 1) / weight_sum_);
+  add_penalty_gradient(x, p.g);
+  p.cache = std::move(cache);
+  return p;
+}
+
+// Line search along x + α dir. The first eval is one fused pass computing X̂(A dir) alongside
+// the gradient at α; later trials are O(rows) from the cached margins z0 and zd.
+class DistributedLine final : public LineFunction {
+ public:
+  DistributedLine(DistributedObjective& obj, const Point& from, const Vec& dir)
+      : obj_(obj), x0_(from.x), dir_(dir), raw_dir_(obj.to_model(dir)), z0_(margins_of(from)) {}
+
+  std::pair<double, double> eval(double alpha) override {
+    if (zd_.size() == 0) {
+      full_ = pass(alpha);
+      full_alpha_ = alpha;
+      return {full_.f, full_.g.dot(dir_)};
+    }
+    auto t0 = Clock::now();
+    auto [loss, slope] = obj_.local_->line_sums(z0_->z, zd_, alpha);
+    obj_.stats_.compute_s += seconds_since(t0);
+    ++obj_.stats_.line_trials;
+    Vec buf(2);
+    buf << loss, slope;
+    obj_.reduce(buf);
+    const Vec x = x0_ + alpha * dir_;
+    const Index d = obj_.local_->features();
+    const double f = buf[0] / obj_.weight_sum_ + obj_.penalty(x);
+    const double df = buf[1] / obj_.weight_sum_ + obj_.params_.l2 * x.head(d).dot(dir_.head(d));
+    return {f, df};
+  }
+
+  Point point(double alpha) override {
+    if (zd_.size() == 0) return pass(alpha);
+    if (alpha == full_alpha_) return full_;
+    const Index d = obj_.local_->features();
+    auto cache = std::make_shared<MarginCache>();
+    cache->z = z0_->z + alpha * zd_;
+    Vec buf(d + 2);
+    auto t0 = Clock::now();
+    buf[d + 1] = obj_.local_->loss_grad_at_margins(cache->z, buf.head(d + 1));
+    obj_.stats_.compute_s += seconds_since(t0);
+    ++obj_.stats_.evaluations;
+    obj_.reduce(buf);
+    return make_point(alpha, buf, std::move(cache));
+  }
+
+ private:
+  Point pass(double alpha) {
+    const Index d = obj_.local_->features();
+    auto cache = std::make_shared<MarginCache>();
+    cache->z.resize(obj_.local_->rows());
+    zd_.resize(obj_.local_->rows());
+    Vec buf(d + 2);
+    auto t0 = Clock::now();
+    buf[d + 1] =
+        obj_.local_->loss_grad_along(z0_->z, raw_dir_, alpha, zd_, cache->z, buf.head(d + 1));
+    obj_.stats_.compute_s += seconds_since(t0);
+    ++obj_.stats_.evaluations;
+    obj_.reduce(buf);
+    return make_point(alpha, buf, std::move(cache));
+  }
+
+  Point make_point(double alpha, const Vec& buf, std::shared_ptr<MarginCache> cache) {
+    const Index d = obj_.local_->features();
+    Point p;
+    p.x = x0_ + alpha * dir_;
+    p.f = buf[d + 1] / obj_.weight_sum_ + obj_.penalty(p.x);
+    p.g = obj_.pullback(buf.head(d + 1) / obj_.weight_sum_);
+    obj_.add_penalty_gradient(p.x, p.g);
+    p.cache = std::move(cache);
+    return p;
+  }
+
+  DistributedObjective& obj_;
+  Vec x0_, dir_, raw_dir_;
+  std::shared_ptr<const MarginCache> z0_;
+  Vec zd_;
+  Point full_;
+  double full_alpha_ = std::numeric_limits<double>::quiet_NaN();
+};
+
+std::unique_ptr<LineFunction> DistributedObjective::line(const Point& from, const Vec& direction) {
+  return std::make_unique<DistributedLine>(*this, from, direction);
+}
+
+// Hv = Aᵀ (X̂ᵀ D X̂ / S) A v + l2 v_w: one pass and one reduce per product.
+class DistributedHessian final : public HessianOperator {
+ public:
+  DistributedHessian(DistributedObjective& obj, const Point& at) : obj_(obj) {
+    auto t0 = Clock::now();
+    local_ = obj_.local_->hessian(margins_of(at)->z);
+    obj_.stats_.compute_s += seconds_since(t0);
+  }
+
+  void apply(const Vec& v, Vec& out) override {
+    const Index d = obj_.local_->features();
+    Vec buf(d + 1);
+    auto t0 = Clock::now();
+    local_->apply(obj_.to_model(v), buf);
+    obj_.stats_.compute_s += seconds_since(t0);
+    ++obj_.stats_.hessian_products;
+    obj_.reduce(buf);
+    out = obj_.pullback(buf / obj_.weight_sum_);
+    obj_.add_penalty_gradient(v, out);
+  }
+
+  Vec diagonal() override {
+    // diag(AᵀHA)_j = (H_jj − 2μ_j H_jb + μ_j² H_bb) / σ_j², from diag(H) and the column sums.
+    const Index d = obj_.local_->features();
+    Vec buf(2 * (d + 1));
+    auto t0 = Clock::now();
+    local_->diagonal(buf.head(d + 1));
+    local_->weighted_column_sums(buf.tail(d + 1));
+    obj_.stats_.compute_s += seconds_since(t0);
+    obj_.reduce(buf);
+    buf /= obj_.weight_sum_;
+    const Vec& mu = obj_.mean_;
+    const double hbb = buf[d];
+    Vec diag(obj_.dim_);
+    diag.head(d) = (buf.head(d) - 2.0 * mu.cwiseProduct(buf.segment(d + 1, d)) +
+                    mu.cwiseAbs2() * hbb)
+                       .cwiseQuotient(obj_.scale_.cwiseAbs2())
+                       .array() +
+                   obj_.params_.l2;
+    if (obj_.params_.fit_intercept) diag[d] = hbb;
+    return diag;
+  }
+
+ private:
+  DistributedObjective& obj_;
+  std::unique_ptr<LocalHessian> local_;
+};
+
+std::unique_ptr<HessianOperator> DistributedObjective::hessian_at(const Point& at) {
+  return std::make_unique<DistributedHessian>(*this, at);
+}
+
+}  // namespace logreg

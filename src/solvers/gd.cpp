@@ -1,0 +1,43 @@
+// Gradient descent: fixed step, or backtracking (Armijo) whose trials cost O(rows) each.
+#include <cmath>
+
+#include "logreg/solvers/detail.hpp"
+
+namespace logreg::detail {
+
+SolveResult minimize_gd(Objective& obj, const SolverState& start, const SolverParams& params,
+                        const Observer& observer) {
+  Progress progress(obj, params, observer);
+  const bool fixed = params.learning_rate > 0;
+  double alpha = fixed ? params.learning_rate : (start.scalars.empty() ? 1.0 : start.scalars[0]);
+  int iter = start.iteration;
+  Point p = obj.evaluate(start.x);
+  double step = 0.0;
+  auto state = [&] {
+    return SolverState{"gd", iter, p.x, {}, {alpha}};
+  };
+  while (true) {
+    if (auto s = progress.after_iteration(iter, p, step, state)) return progress.finish(p, *s, iter);
+    const Vec d = -p.g;
+    auto line = obj.line(p, d);
+    Point next;
+    if (fixed) {
+      next = line->point(alpha);
+    } else {
+      LineSearchResult ls = backtracking(*line, p.f, -p.g.squaredNorm(), alpha);
+      if (!ls.ok) return progress.finish(p, SolverStatus::LineSearchFailed, iter);
+      next = line->point(ls.alpha);
+      // Try a longer step next time when this one was accepted at once.
+      alpha = ls.alpha == alpha ? 1.5 * ls.alpha : ls.alpha;
+      step = ls.alpha;
+    }
+    if (fixed) step = alpha;
+    if (!std::isfinite(next.f) || !next.g.allFinite()) {
+      return progress.finish(p, SolverStatus::NonFinite, iter);
+    }
+    p = std::move(next);
+    ++iter;
+  }
+}
+
+}  // namespace logreg::detail

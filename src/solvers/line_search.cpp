@@ -1,0 +1,89 @@
+#include <cmath>
+
+#include "logreg/solvers/detail.hpp"
+
+namespace logreg::detail {
+
+namespace {
+
+// Minimizer of the cubic interpolating (a, fa, da) and (b, fb, db), safeguarded into the
+// interval's interior; falls back to bisection.
+double cubic_step(double a, double fa, double da, double b, double fb, double db) {
+  const double d1 = da + db - 3.0 * (fa - fb) / (a - b);
+  const double disc = d1 * d1 - da * db;
+  double t = 0.5 * (a + b);
+  if (disc >= 0) {
+    const double d2 = std::copysign(std::sqrt(disc), b - a);
+    const double denom = db - da + 2.0 * d2;
+    if (denom != 0) t = b - (b - a) * (db + d2 - d1) / denom;
+  }
+  const double lo = std::min(a, b), hi = std::max(a, b), margin = 0.1 * (hi - lo);
+  if (!std::isfinite(t) || t < lo + margin || t > hi - margin) t = 0.5 * (a + b);
+  return t;
+}
+
+}  // namespace
+
+LineSearchResult strong_wolfe(LineFunction& phi, double f0, double df0, double alpha0, double c1,
+                              double c2, int max_trials) {
+  LineSearchResult res;
+  double a_prev = 0.0, f_prev = f0, d_prev = df0;
+  double a = alpha0;
+  int trials = 0;
+  // Bracketing phase.
+  double lo = 0, flo = 0, dlo = 0, hi = 0, fhi = 0, dhi = 0;
+  bool bracketed = false;
+  while (trials < max_trials) {
+    auto [fa, da] = phi.eval(a);
+    ++trials;
+    if (!std::isfinite(fa) || !std::isfinite(da)) {  // too far: shrink toward the last good α
+      a = a_prev + 0.25 * (a - a_prev);
+      continue;
+    }
+    if (fa > f0 + c1 * a * df0 || (trials > 1 && fa >= f_prev)) {
+      lo = a_prev, flo = f_prev, dlo = d_prev, hi = a, fhi = fa, dhi = da;
+      bracketed = true;
+      break;
+    }
+    if (std::abs(da) <= -c2 * df0) return {true, a, fa};
+    if (da >= 0) {
+      lo = a, flo = fa, dlo = da, hi = a_prev, fhi = f_prev, dhi = d_prev;
+      bracketed = true;
+      break;
+    }
+    a_prev = a, f_prev = fa, d_prev = da;
+    a *= 2.0;
+  }
+  if (!bracketed) return res;
+  // Zoom phase: lo satisfies sufficient decrease with the lowest value seen.
+  while (trials < max_trials) {
+    const double t = cubic_step(lo, flo, dlo, hi, fhi, dhi);
+    auto [ft, dt] = phi.eval(t);
+    ++trials;
+    if (!std::isfinite(ft) || ft > f0 + c1 * t * df0 || ft >= flo) {
+      hi = t, fhi = ft, dhi = dt;
+      if (!std::isfinite(ft)) fhi = std::numeric_limits<double>::max(), dhi = 0;
+    } else {
+      if (std::abs(dt) <= -c2 * df0) return {true, t, ft};
+      if (dt * (hi - lo) >= 0) hi = lo, fhi = flo, dhi = dlo;
+      lo = t, flo = ft, dlo = dt;
+    }
+    if (std::abs(hi - lo) <= 1e-16 * std::max(1.0, std::abs(lo))) break;
+  }
+  // Out of trials: accept the best point if it at least decreases sufficiently.
+  if (lo > 0 && flo <= f0 + c1 * lo * df0) return {true, lo, flo};
+  return res;
+}
+
+LineSearchResult backtracking(LineFunction& phi, double f0, double df0, double alpha0, double c,
+                              int max_trials) {
+  double a = alpha0;
+  for (int k = 0; k < max_trials; ++k, a *= 0.5) {
+    auto [fa, da] = phi.eval(a);
+    (void)da;
+    if (std::isfinite(fa) && fa <= f0 + c * a * df0) return {true, a, fa};
+  }
+  return {};
+}
+
+}  // namespace logreg::detail

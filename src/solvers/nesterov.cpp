@@ -1,0 +1,63 @@
+// Accelerated gradient (FISTA momentum) with backtracking and adaptive restart
+// (O'Donoghue & Candès 2015): momentum is reset when the objective goes up or the step turns
+// against the momentum direction.
+#include <cmath>
+
+#include "logreg/solvers/detail.hpp"
+
+namespace logreg::detail {
+
+SolveResult minimize_nesterov(Objective& obj, const SolverState& start,
+                              const SolverParams& params, const Observer& observer) {
+  Progress progress(obj, params, observer);
+  const bool fixed = params.learning_rate > 0;
+  double alpha = fixed ? params.learning_rate : 1.0;
+  double t = 1.0, t_prev = 1.0;  // momentum sequence t_k, t_{k-1}
+  int iter = start.iteration;
+  Point p = obj.evaluate(start.x);  // x_k
+  Vec x_prev = p.x;                 // x_{k-1}
+  if (start.scalars.size() == 3 && start.vectors.size() == 1) {
+    t_prev = start.scalars[0];
+    t = start.scalars[1];
+    if (!fixed) alpha = start.scalars[2];
+    x_prev = start.vectors[0];
+  }
+  // y_k = x_k + β (x_k − x_{k−1}) with β = (t_{k−1} − 1) / t_k, evaluated along that line from
+  // x_k (one pass).
+  auto extrapolate = [&]() -> Point {
+    const double beta = (t_prev - 1.0) / t;
+    if (beta <= 0 || (p.x - x_prev).squaredNorm() == 0) return p;
+    return obj.line(p, p.x - x_prev)->point(beta);
+  };
+  double step = 0.0;
+  auto state = [&] { return SolverState{"nesterov", iter, p.x, {x_prev}, {t_prev, t, alpha}}; };
+  if (auto s = progress.after_iteration(iter, p, step, state)) return progress.finish(p, *s, iter);
+  Point y = extrapolate();
+  while (true) {
+    if (!std::isfinite(y.f)) return progress.finish(p, SolverStatus::NonFinite, iter);
+    auto line = obj.line(y, -y.g);
+    double a = alpha;
+    if (!fixed) {
+      // f(y − αg) ≤ f(y) − (α/2)‖g‖²: the sufficient decrease of an L-smooth step with α ≤ 1/L.
+      LineSearchResult ls = backtracking(*line, y.f, -y.g.squaredNorm(), alpha, 0.5);
+      if (!ls.ok) return progress.finish(p, SolverStatus::LineSearchFailed, iter);
+      a = ls.alpha;
+      alpha = a == alpha ? 1.1 * a : a;
+    }
+    Point next = line->point(a);
+    if (!std::isfinite(next.f) || !next.g.allFinite()) {
+      return progress.finish(p, SolverStatus::NonFinite, iter);
+    }
+    const bool restart = next.f > p.f || y.g.dot(next.x - p.x) > 0;
+    x_prev = std::move(p.x);
+    p = std::move(next);
+    step = a;
+    ++iter;
+    t_prev = restart ? 1.0 : t;
+    t = restart ? 1.0 : (1.0 + std::sqrt(1.0 + 4.0 * t * t)) / 2.0;
+    if (auto s = progress.after_iteration(iter, p, step, state)) return progress.finish(p, *s, iter);
+    y = extrapolate();
+  }
+}
+
+}  // namespace logreg::detail

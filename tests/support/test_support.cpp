@@ -1,0 +1,171 @@
+#include "test_support.hpp"
+
+#include <unistd.h>
+
+#include <Eigen/Dense>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+#include "logreg/io/hdf5.hpp"
+
+namespace logreg::test {
+
+namespace fs = std::filesystem;
+
+TempDir::TempDir(const std::string& tag) {
+  static int counter = 0;
+  path_ = std::string(LOGREG_BINARY_DIR) + "/test_tmp/" + tag + "_" + std::to_string(::getpid()) +
+          "_" + std::to_string(counter++);
+  fs::remove_all(path_);
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+namespace {
+
+void write_labels(h5::File& f, const Vec& y, const Vec* weights) {
+  h5::write_vector(f, "y", y.data(), static_cast<hsize_t>(y.size()));
+  if (weights) h5::write_vector(f, "w", weights->data(), static_cast<hsize_t>(weights->size()));
+}
+
+}  // namespace
+
+void write_dense_h5(const std::string& path, const RowMatrix<double>& X, const Vec& y,
+                    const Vec* weights) {
+  h5::File f(path, h5::File::Mode::Truncate);
+  auto ds = f.create_dataset("X", H5T_IEEE_F64LE,
+                             {static_cast<hsize_t>(X.rows()), static_cast<hsize_t>(X.cols())});
+  ds.write_rows(0, static_cast<hsize_t>(X.rows()), H5T_NATIVE_DOUBLE, X.data());
+  write_labels(f, y, weights);
+}
+
+void write_csr_h5(const std::string& path, const RowMatrix<double>& X, const Vec& y,
+                  const Vec* weights) {
+  std::vector<double> data;
+  std::vector<int64_t> indices, indptr{0};
+  for (Index i = 0; i < X.rows(); ++i) {
+    for (Index j = 0; j < X.cols(); ++j) {
+      if (X(i, j) != 0.0) {
+        data.push_back(X(i, j));
+        indices.push_back(j);
+      }
+    }
+    indptr.push_back(static_cast<int64_t>(data.size()));
+  }
+  h5::File f(path, h5::File::Mode::Truncate);
+  f.create_group("X");
+  h5::write_vector(f, "X/data", data.data(), data.size());
+  auto idx = f.create_dataset("X/indices", H5T_STD_I64LE, {indices.size()});
+  idx.write_rows(0, indices.size(), H5T_NATIVE_INT64, indices.data());
+  auto ptr = f.create_dataset("X/indptr", H5T_STD_I64LE, {indptr.size()});
+  ptr.write_rows(0, indptr.size(), H5T_NATIVE_INT64, indptr.data());
+  f.write_attribute("X", "shape", std::vector<int64_t>{X.rows(), X.cols()});
+  write_labels(f, y, weights);
+}
+
+void random_problem(Index n, Index d, unsigned seed, RowMatrix<double>& X, Vec& y) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal;
+  std::uniform_real_distribution<double> uni(0.0, 1.0);
+  Vec w(d);
+  for (Index j = 0; j < d; ++j) w[j] = normal(rng);
+  const double b = 0.3;
+  X.resize(n, d);
+  y.resize(n);
+  for (Index i = 0; i < n; ++i) {
+    for (Index j = 0; j < d; ++j) X(i, j) = normal(rng);
+    const double p = 1.0 / (1.0 + std::exp(-(X.row(i).dot(w) + b)));
+    y[i] = uni(rng) < p ? 1.0 : 0.0;
+  }
+}
+
+Shard dense_shard(const RowMatrix<double>& X, const Vec& y, const Vec* weights) {
+  Shard s;
+  s.X = DenseMatrix<double>(X);
+  s.y = y;
+  if (weights) s.weight = *weights;
+  s.features = X.cols();
+  return s;
+}
+
+void read_csv(const std::string& path, RowMatrix<double>& X, Vec& y) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<std::vector<double>> rows;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::vector<double> row;
+    std::stringstream ss(line);
+    std::string cell;
+    while (std::getline(ss, cell, ',')) row.push_back(std::stod(cell));
+    rows.push_back(row);
+  }
+  const Index n = static_cast<Index>(rows.size());
+  const Index d = static_cast<Index>(rows.at(0).size()) - 1;
+  X.resize(n, d);
+  y.resize(n);
+  for (Index i = 0; i < n; ++i) {
+    for (Index j = 0; j < d; ++j) X(i, j) = rows[i][j];
+    y[i] = rows[i][d];
+  }
+}
+
+void standardize_columns(RowMatrix<double>& X) {
+  for (Index j = 0; j < X.cols(); ++j) {
+    const double mean = X.col(j).mean();
+    const double sd = std::sqrt((X.col(j).array() - mean).square().mean());
+    X.col(j) = (X.col(j).array() - mean) / (sd > 0 ? sd : 1.0);
+  }
+}
+
+double reference_objective(const RowMatrix<double>& X, const Vec& y, const Vec& theta, double l2,
+                           double l1, const Vec* weights) {
+  const Index d = X.cols();
+  double total = 0.0, wsum = 0.0;
+  for (Index i = 0; i < X.rows(); ++i) {
+    const double z = X.row(i).dot(theta.head(d)) + theta[d];
+    // log(1+e^z) - y z, written stably
+    const double l = (z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z))) - y[i] * z;
+    const double s = weights ? (*weights)[i] : 1.0;
+    total += s * l;
+    wsum += s;
+  }
+  return total / wsum + 0.5 * l2 * theta.head(d).squaredNorm() + l1 * theta.head(d).lpNorm<1>();
+}
+
+Vec newton_reference(const RowMatrix<double>& X, const Vec& y, double l2, bool fit_intercept,
+                     const Vec* weights) {
+  const Index n = X.rows(), d = X.cols(), m = fit_intercept ? d + 1 : d;
+  Eigen::MatrixXd A(n, m);
+  A.leftCols(d) = X;
+  if (fit_intercept) A.col(d).setOnes();
+  Vec s = weights ? *weights : Vec::Ones(n);
+  const double S = s.sum();
+  Vec t = Vec::Zero(m);
+  for (int it = 0; it < 100; ++it) {
+    Vec z = A * t;
+    Vec p = z.unaryExpr([](double v) { return 1.0 / (1.0 + std::exp(-v)); });
+    Vec g = A.transpose() * (s.array() * (p - y).array()).matrix() / S;
+    g.head(d) += l2 * t.head(d);
+    Vec D = s.array() * p.array() * (1.0 - p.array()) / S;
+    Eigen::MatrixXd H = A.transpose() * D.asDiagonal() * A;
+    H.diagonal().head(d).array() += l2;
+    Vec step = H.ldlt().solve(g);
+    t -= step;
+    if (g.lpNorm<Eigen::Infinity>() < 1e-15) break;
+  }
+  Vec theta = Vec::Zero(d + 1);
+  theta.head(m) = t;
+  return theta;
+}
+
+}  // namespace logreg::test

@@ -1,0 +1,51 @@
+// Helpers shared by the tests: temporary directories, small HDF5 data sets, reference solvers.
+#pragma once
+
+#include <string>
+
+#include "logreg/core/shard.hpp"
+
+namespace logreg::test {
+
+// A fresh directory under the build tree, removed with its contents at destruction.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& tag);
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// Writes a dense data set (X row-major n×d, y, optional weights) to an HDF5 file.
+void write_dense_h5(const std::string& path, const RowMatrix<double>& X, const Vec& y,
+                    const Vec* weights = nullptr);
+
+// Writes the same rows as a CSR group X/{data,indices,indptr} with attribute shape.
+void write_csr_h5(const std::string& path, const RowMatrix<double>& X, const Vec& y,
+                  const Vec* weights = nullptr);
+
+// Deterministic random logistic data: X ~ N(0,1), y ~ Bernoulli(σ(X w* + b*)).
+void random_problem(Index n, Index d, unsigned seed, RowMatrix<double>& X, Vec& y);
+
+// A whole data set in one shard (for serial reference computations).
+Shard dense_shard(const RowMatrix<double>& X, const Vec& y, const Vec* weights = nullptr);
+
+// Reads a numeric CSV with a header; last column = label. Throws on failure.
+void read_csv(const std::string& path, RowMatrix<double>& X, Vec& y);
+
+// Standardizes the columns of X in place (population standard deviation).
+void standardize_columns(RowMatrix<double>& X);
+
+// Exact minimizer of J by Newton's method with a dense Hessian (Eigen LDLT), independent of the
+// library's solvers: the reference optimum for tests. Returns θ = [w; b].
+Vec newton_reference(const RowMatrix<double>& X, const Vec& y, double l2, bool fit_intercept,
+                     const Vec* weights = nullptr);
+
+// J(θ) computed directly from its definition (naive, independent of the library).
+double reference_objective(const RowMatrix<double>& X, const Vec& y, const Vec& theta, double l2,
+                           double l1 = 0.0, const Vec* weights = nullptr);
+
+}  // namespace logreg::test

@@ -1,0 +1,95 @@
+// logreg_dist: distributed logistic-regression trainer (SPEC §2). main() owns MPI's lifetime
+// and turns every failure into one message on stderr and the same exit code on every rank.
+#include <mpi.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "logreg/app/cli.hpp"
+#include "logreg/app/config.hpp"
+#include "logreg/app/predict.hpp"
+#include "logreg/app/signals.hpp"
+#include "logreg/app/train.hpp"
+#include "logreg/comm/communicator.hpp"
+#include "logreg/errors.hpp"
+#include "logreg/io/hdf5.hpp"
+
+namespace {
+
+using namespace logreg;
+
+// Rank 0 reads the file; every rank parses the same text (identical result or identical error).
+Config load_config(Communicator& comm, const CliOptions& cli) {
+  std::string text;
+  collectively(comm, [&] {
+    if (!comm.is_root()) return;
+    std::ifstream in(cli.config_path);
+    if (!in) throw ConfigError(cli.config_path + ": cannot open config file");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  });
+  comm.broadcast(text, 0);
+  Config config;
+  collectively(comm, [&] { config = parse_config(text, cli.config_path, cli.overrides); });
+  return config;
+}
+
+int run(Communicator& comm, const CliOptions& cli) {
+  if (cli.mode == CliOptions::Mode::Predict) return run_predict(comm, cli, std::cout);
+  Config config = load_config(comm, cli);
+  if (cli.print_config) {
+    if (comm.is_root()) std::cout << to_yaml(config) << std::flush;
+    return kExitOk;
+  }
+  if (cli.check) return run_check(comm, config, std::cout);
+  return run_training(comm, config, std::cout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Help, version and argument errors need no MPI and must work without mpirun.
+  CliOptions cli;
+  int code = kExitOk;
+  std::string error;
+  try {
+    cli = parse_cli(argc, argv);
+  } catch (const Error& e) {
+    code = e.exit_code();
+    error = e.what();
+  }
+  MPI_Init(&argc, &argv);
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (code != kExitOk || cli.mode == CliOptions::Mode::Help ||
+      cli.mode == CliOptions::Mode::Version) {
+    if (rank == 0) {
+      if (code != kExitOk) std::fprintf(stderr, "logreg_dist: error: %s\n", error.c_str());
+      else if (cli.mode == CliOptions::Mode::Help) std::cout << cli.help_text;
+      else std::cout << "logreg_dist " << LOGREG_VERSION << "\n";
+    }
+    MPI_Finalize();
+    return code;
+  }
+  h5::silence_errors();
+  install_stop_handlers();
+  {
+    MpiCommunicator comm;
+    try {
+      code = run(comm, cli);
+    } catch (const Error& e) {
+      // Errors reaching here were agreed collectively: same code on all ranks, printed once.
+      code = e.exit_code();
+      if (rank == 0) std::fprintf(stderr, "logreg_dist: error: %s\n", e.what());
+    } catch (const std::exception& e) {
+      // Not agreed: another rank may be inside a collective, so end the whole job.
+      std::fprintf(stderr, "logreg_dist: fatal error on rank %d: %s\n", rank, e.what());
+      comm.abort(kExitRuntime);
+    }
+  }
+  MPI_Finalize();
+  return code;
+}
