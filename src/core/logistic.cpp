@@ -9,7 +9,7 @@ double loss_and_residual(ConstVecRef z, ConstVecRef y, const double* s, VecRef r
     const double zi = z[i];
     const double e = std::exp(-std::abs(zi));  // in (0, 1]: never overflows
     const double p = zi >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-    const double li = std::log1p(e) + std::max(zi, 0.0) - y[i] * zi;
+    const double li = std::log1p(e) + (std::max(zi, 0.0) - y[i] * zi);
     const double si = s ? s[i] : 1.0;
     loss += si * li;
     r[i] = si * (p - y[i]);
@@ -26,7 +26,7 @@ std::pair<double, double> line_sums(ConstVecRef z0, ConstVecRef zd, double alpha
     const double e = std::exp(-std::abs(zi));
     const double p = zi >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
     const double si = s ? s[i] : 1.0;
-    loss += si * (std::log1p(e) + std::max(zi, 0.0) - y[i] * zi);
+    loss += si * (std::log1p(e) + (std::max(zi, 0.0) - y[i] * zi));
     slope += si * (p - y[i]) * zd[i];
   }
   return {loss, slope};

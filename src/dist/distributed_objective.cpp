@@ -149,7 +149,7 @@ class DistributedLine final : public LineFunction {
       : obj_(obj), x0_(from.x), dir_(dir), raw_dir_(obj.to_model(dir)), z0_(margins_of(from)) {}
 
   std::pair<double, double> eval(double alpha) override {
-    if (zd_.size() == 0) {
+    if (!have_zd_) {
       full_ = pass(alpha);
       full_alpha_ = alpha;
       return {full_.f, full_.g.dot(dir_)};
@@ -169,7 +169,7 @@ class DistributedLine final : public LineFunction {
   }
 
   Point point(double alpha) override {
-    if (zd_.size() == 0) return pass(alpha);
+    if (!have_zd_) return pass(alpha);
     if (alpha == full_alpha_) return full_;
     const Index d = obj_.local_->features();
     auto cache = std::make_shared<MarginCache>();
@@ -189,6 +189,7 @@ class DistributedLine final : public LineFunction {
     auto cache = std::make_shared<MarginCache>();
     cache->z.resize(obj_.local_->rows());
     zd_.resize(obj_.local_->rows());
+    have_zd_ = true;
     Vec buf(d + 2);
     auto t0 = Clock::now();
     buf[d + 1] =
@@ -213,7 +214,10 @@ class DistributedLine final : public LineFunction {
   DistributedObjective& obj_;
   Vec x0_, dir_, raw_dir_;
   std::shared_ptr<const MarginCache> z0_;
+  // X̂ A dir for this rank's rows. A flag, not zd_.size(): a rank may hold no rows, and every
+  // rank must take the same branch (the reduces must match).
   Vec zd_;
+  bool have_zd_ = false;
   Point full_;
   double full_alpha_ = std::numeric_limits<double>::quiet_NaN();
 };

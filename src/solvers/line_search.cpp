@@ -22,11 +22,27 @@ double cubic_step(double a, double fa, double da, double b, double fb, double db
   return t;
 }
 
+// Sufficient decrease, exact or approximate (Hager & Zhang 2005): near the optimum the decrease
+// c·α·φ'(0) falls below the rounding of f, while φ' is still accurate, so when f(α) is within
+// noise of f(0) the condition φ'(α) ≤ (2c − 1)φ'(0) (equivalent for a quadratic) decides.
+struct Decrease {
+  double f0, df0, c, noise;
+  bool operator()(double a, double fa, double da) const {
+    if (!std::isfinite(fa)) return false;
+    if (fa <= f0 + c * a * df0) return true;
+    return fa <= f0 + noise && std::isfinite(da) && da <= (2.0 * c - 1.0) * df0;
+  }
+};
+
+double noise_level(double f0) { return 1e-10 * std::max(std::abs(f0), 1e-300); }
+
 }  // namespace
 
 LineSearchResult strong_wolfe(LineFunction& phi, double f0, double df0, double alpha0, double c1,
                               double c2, int max_trials) {
   LineSearchResult res;
+  const Decrease decrease{f0, df0, c1, noise_level(f0)};
+  const double noise = decrease.noise;
   double a_prev = 0.0, f_prev = f0, d_prev = df0;
   double a = alpha0;
   int trials = 0;
@@ -40,7 +56,7 @@ LineSearchResult strong_wolfe(LineFunction& phi, double f0, double df0, double a
       a = a_prev + 0.25 * (a - a_prev);
       continue;
     }
-    if (fa > f0 + c1 * a * df0 || (trials > 1 && fa >= f_prev)) {
+    if (!decrease(a, fa, da) || (trials > 1 && fa > f_prev + noise)) {
       lo = a_prev, flo = f_prev, dlo = d_prev, hi = a, fhi = fa, dhi = da;
       bracketed = true;
       break;
@@ -60,7 +76,7 @@ LineSearchResult strong_wolfe(LineFunction& phi, double f0, double df0, double a
     const double t = cubic_step(lo, flo, dlo, hi, fhi, dhi);
     auto [ft, dt] = phi.eval(t);
     ++trials;
-    if (!std::isfinite(ft) || ft > f0 + c1 * t * df0 || ft >= flo) {
+    if (!decrease(t, ft, dt) || ft > flo + noise) {
       hi = t, fhi = ft, dhi = dt;
       if (!std::isfinite(ft)) fhi = std::numeric_limits<double>::max(), dhi = 0;
     } else {
@@ -71,17 +87,17 @@ LineSearchResult strong_wolfe(LineFunction& phi, double f0, double df0, double a
     if (std::abs(hi - lo) <= 1e-16 * std::max(1.0, std::abs(lo))) break;
   }
   // Out of trials: accept the best point if it at least decreases sufficiently.
-  if (lo > 0 && flo <= f0 + c1 * lo * df0) return {true, lo, flo};
+  if (lo > 0 && decrease(lo, flo, dlo)) return {true, lo, flo};
   return res;
 }
 
 LineSearchResult backtracking(LineFunction& phi, double f0, double df0, double alpha0, double c,
                               int max_trials) {
+  const Decrease decrease{f0, df0, c, noise_level(f0)};
   double a = alpha0;
   for (int k = 0; k < max_trials; ++k, a *= 0.5) {
     auto [fa, da] = phi.eval(a);
-    (void)da;
-    if (std::isfinite(fa) && fa <= f0 + c * a * df0) return {true, a, fa};
+    if (decrease(a, fa, da)) return {true, a, fa};
   }
   return {};
 }

@@ -11,7 +11,9 @@
 namespace logreg {
 
 inline double logistic_loss(double z, double y) {
-  return std::log1p(std::exp(-std::abs(z))) + std::max(z, 0.0) - y * z;
+  // (max(z,0) − y z) first: it is exactly 0 for a correctly signed margin, so tiny losses keep
+  // full relative precision instead of vanishing in (z + ε) − z.
+  return std::log1p(std::exp(-std::abs(z))) + (std::max(z, 0.0) - y * z);
 }
 
 inline double sigmoid(double z) {

@@ -64,6 +64,7 @@ class ShardWriter {
     std::vector<double> values;
     bool scalar;
   };
+  void check_free_space() const;
   void open_next();
   void close_current();
 

@@ -31,10 +31,15 @@ struct TrueModel {
 // θ* for these options; depends on seed, features and density only.
 TrueModel draw_true_model(const SynthOptions& opt);
 
-// Streams the data set into `out` (or opt.shards files derived from it) and returns the paths.
+struct SynthResult {
+  std::vector<std::string> files;  // written, in row order
+  int64_t nnz = 0;                 // stored entries (dense: rows × features)
+};
+
+// Streams the data set into `out` (or opt.shards files derived from it).
 // Row i is drawn from its own random stream, so the concatenated rows are the same for any
 // shard count: x ~ N(0, 1) (CSR: entry present with probability density, value N(0, 1)),
 // y ~ Bernoulli(σ(x·w* + b*)).
-std::vector<std::string> synthesize(const std::string& out, const SynthOptions& opt);
+SynthResult synthesize(const std::string& out, const SynthOptions& opt);
 
 }  // namespace logreg::data
