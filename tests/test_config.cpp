@@ -1,0 +1,147 @@
+// Config parsing: defaults, overrides, round trip, and errors that name the key.
+#include <gtest/gtest.h>
+
+#include "logreg/app/cli.hpp"
+#include "logreg/app/config.hpp"
+#include "logreg/errors.hpp"
+
+namespace logreg {
+namespace {
+
+const char* kMinimal = "data:\n  train: train.h5\n";
+
+std::string error_of(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  try {
+    parse_config(yaml, "cfg.yaml", overrides);
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.exit_code(), 2);
+    return e.what();
+  }
+  ADD_FAILURE() << "no error for:\n" << yaml;
+  return "";
+}
+
+TEST(Config, DefaultsMatchTheSpec) {
+  Config c = parse_config(kMinimal, "cfg.yaml");
+  EXPECT_EQ(c.data.train, std::vector<std::string>{"train.h5"});
+  EXPECT_EQ(c.data.features, "X");
+  EXPECT_EQ(c.data.labels, "y");
+  EXPECT_TRUE(c.data.weights.empty());
+  EXPECT_EQ(c.data.dtype, "float64");
+  EXPECT_TRUE(c.model.fit_intercept);
+  EXPECT_DOUBLE_EQ(c.model.l2, 1e-4);
+  EXPECT_DOUBLE_EQ(c.model.l1, 0.0);
+  EXPECT_FALSE(c.model.standardize);
+  EXPECT_EQ(c.solver.name, "lbfgs");
+  EXPECT_EQ(c.solver.max_iter, 200);
+  EXPECT_DOUBLE_EQ(c.solver.tol, 1e-6);
+  EXPECT_DOUBLE_EQ(c.solver.learning_rate, 0.0);
+  EXPECT_EQ(c.solver.memory, 10);
+  EXPECT_EQ(c.output.model, "out/model.h5");
+  EXPECT_EQ(c.output.metrics, "out/metrics.jsonl");
+  EXPECT_EQ(c.output.log_every, 1);
+  EXPECT_TRUE(c.checkpoint.path.empty());
+  EXPECT_EQ(c.checkpoint.every, 10);
+  EXPECT_EQ(c.checkpoint.resume, "auto");
+}
+
+TEST(Config, ListsGlobsAndOverrides) {
+  Config c = parse_config("data:\n  train: [a.h5, 'b_*.h5']\nsolver:\n  max_iter: 7\n", "cfg.yaml",
+                          {"solver.max_iter=50", "model.l2=0.5", "solver.learning_rate=0.1",
+                           "data.validation=v.h5", "model.standardize=true"});
+  EXPECT_EQ(c.data.train, (std::vector<std::string>{"a.h5", "b_*.h5"}));
+  EXPECT_EQ(c.solver.max_iter, 50);  // --set wins over the file
+  EXPECT_DOUBLE_EQ(c.model.l2, 0.5);
+  EXPECT_DOUBLE_EQ(c.solver.learning_rate, 0.1);
+  EXPECT_EQ(c.data.validation, std::vector<std::string>{"v.h5"});
+  EXPECT_TRUE(c.model.standardize);
+}
+
+TEST(Config, L1SelectsOwlqn) {
+  Config c = parse_config(kMinimal, "cfg.yaml", {"model.l1=0.01"});
+  EXPECT_EQ(c.effective_solver(), "owlqn");
+  EXPECT_EQ(parse_config(kMinimal, "cfg.yaml").effective_solver(), "lbfgs");
+}
+
+TEST(Config, PrintedConfigRoundTrips) {
+  Config c = parse_config(kMinimal, "cfg.yaml",
+                          {"model.l2=1.25e-7", "solver.name=gd", "solver.learning_rate=0.3",
+                           "checkpoint.path=ck.h5", "data.train=[x.h5, y.h5]"});
+  const std::string yaml = to_yaml(c);
+  Config again = parse_config(yaml, "printed");
+  EXPECT_EQ(to_yaml(again), yaml);
+  EXPECT_DOUBLE_EQ(again.model.l2, 1.25e-7);
+  EXPECT_DOUBLE_EQ(again.solver.learning_rate, 0.3);
+  EXPECT_EQ(again.data.train.size(), 2u);
+  EXPECT_NE(yaml.find("learning_rate: 0.29999999999999999"), std::string::npos) << yaml;
+}
+
+TEST(Config, ErrorsNameTheKey) {
+  EXPECT_NE(error_of("data:\n  train: t.h5\nsolver:\n  maxiter: 3\n").find("'solver.maxiter'"),
+            std::string::npos);
+  EXPECT_NE(error_of("data:\n  train: t.h5\nsolver:\n  maxiter: 3\n").find("did you mean 'solver.max_iter'"),
+            std::string::npos);
+  EXPECT_NE(error_of("data:\n  train: t.h5\nsolvers:\n  name: gd\n").find("'solvers'"), std::string::npos);
+  EXPECT_NE(error_of("data:\n  train: t.h5\nsolver:\n  max_iter: ten\n").find("solver.max_iter: expected an integer, got 'ten'"),
+            std::string::npos);
+  EXPECT_NE(error_of("data:\n  train: t.h5\nmodel:\n  l2: -1\n").find("model.l2"), std::string::npos);
+  EXPECT_NE(error_of("data:\n  train: t.h5\nmodel:\n  l2: .nan\n").find("model.l2"), std::string::npos);
+  EXPECT_NE(error_of("data:\n  train: t.h5\nmodel:\n  fit_intercept: maybe\n").find("model.fit_intercept"),
+            std::string::npos);
+  EXPECT_NE(error_of("data:\n  train: t.h5\nsolver:\n  name: sgd\n").find("solver.name"), std::string::npos);
+  EXPECT_NE(error_of("data:\n  train: t.h5\nsolver:\n  learning_rate: -0.1\n").find("solver.learning_rate"),
+            std::string::npos);
+  EXPECT_NE(error_of("data:\n  train: t.h5\nsolver:\n  memory: 0\n").find("solver.memory"), std::string::npos);
+  EXPECT_NE(error_of("data:\n  train: t.h5\ndata:\n  dtype: float16\n").find("data"), std::string::npos);
+  EXPECT_NE(error_of("data:\n  train: t.h5\n  dtype: float16\n").find("data.dtype"), std::string::npos);
+  EXPECT_NE(error_of("data:\n  train: t.h5\ncheckpoint:\n  resume: sometimes\n").find("checkpoint.resume"),
+            std::string::npos);
+  EXPECT_NE(error_of("data:\n  train: t.h5\noutput:\n  log_every: -2\n").find("output.log_every"),
+            std::string::npos);
+  EXPECT_NE(error_of("model:\n  l2: 1\n").find("data.train"), std::string::npos);
+  EXPECT_NE(error_of("data: [1, 2]\n").find("data"), std::string::npos);
+  EXPECT_NE(error_of("- just\n- a list\n").find("top level"), std::string::npos);
+}
+
+TEST(Config, YamlSyntaxErrorsGiveTheLine) {
+  const std::string e = error_of("data:\n  train: t.h5\nmodel:\n  l2: [1, 2\n");
+  EXPECT_NE(e.find("cfg.yaml: YAML syntax error at line"), std::string::npos) << e;
+}
+
+TEST(Config, BadOverrides) {
+  EXPECT_NE(error_of(kMinimal, {"solver.max_iter"}).find("expected KEY=VALUE"), std::string::npos);
+  EXPECT_NE(error_of(kMinimal, {"solver.iters=5"}).find("unknown key 'solver.iters'"), std::string::npos);
+  EXPECT_NE(error_of(kMinimal, {"solver.max_iter=abc"}).find("solver.max_iter"), std::string::npos);
+  EXPECT_NE(error_of(kMinimal, {"model.l1=0.1", "solver.name=owlqn", "model.l1=0"}).find("owlqn"),
+            std::string::npos);
+}
+
+TEST(Cli, ParsesTrainingAndPredictForms) {
+  const char* train[] = {"logreg_dist", "cfg.yaml", "--set", "a.b=1", "--set", "c.d=2", "--check"};
+  CliOptions o = parse_cli(7, train);
+  EXPECT_EQ(o.mode, CliOptions::Mode::Train);
+  EXPECT_EQ(o.config_path, "cfg.yaml");
+  EXPECT_EQ(o.overrides, (std::vector<std::string>{"a.b=1", "c.d=2"}));
+  EXPECT_TRUE(o.check);
+  EXPECT_FALSE(o.print_config);
+  const char* pred[] = {"logreg_dist", "predict", "--model", "m.h5", "--data", "d.h5", "--output", "p.h5"};
+  o = parse_cli(8, pred);
+  EXPECT_EQ(o.mode, CliOptions::Mode::Predict);
+  EXPECT_EQ(o.model_path, "m.h5");
+  EXPECT_EQ(o.data_path, "d.h5");
+  EXPECT_EQ(o.output_path, "p.h5");
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  const char* none[] = {"logreg_dist"};
+  EXPECT_THROW(parse_cli(1, none), ConfigError);
+  const char* two[] = {"logreg_dist", "a.yaml", "b.yaml"};
+  EXPECT_THROW(parse_cli(3, two), ConfigError);
+  const char* bad[] = {"logreg_dist", "a.yaml", "--frobnicate"};
+  EXPECT_THROW(parse_cli(3, bad), ConfigError);
+  const char* pred[] = {"logreg_dist", "predict", "--model", "m.h5"};
+  EXPECT_THROW(parse_cli(4, pred), ConfigError);
+}
+
+}  // namespace
+}  // namespace logreg
