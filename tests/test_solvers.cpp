@@ -5,6 +5,7 @@
 // (569 rows × 30 features, labels 0/1), standardized with the population standard deviation.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "logreg/dist/distributed_objective.hpp"
@@ -63,6 +64,8 @@ TEST_P(KnownOptimum, BreastCancerL2) {
   SolveResult r = solve(f, GetParam(), l2, 50000, 1e-9);
   EXPECT_EQ(r.status, SolverStatus::Converged) << to_string(r.status);
   const double rel = (r.objective - j_ref) / j_ref;
+  std::printf("%s: %d iterations, J = %.15g, reference %.15g, relative gap %.2e\n",
+              GetParam().c_str(), r.iterations, r.objective, j_ref, rel);
   EXPECT_LE(std::abs(rel), 1e-8) << "objective " << r.objective << " vs reference " << j_ref;
   EXPECT_GE(rel, -1e-14) << "below the reference optimum: the reference is wrong";
   EXPECT_LE((r.point.x - ref).norm() / ref.norm(), 1e-5);
