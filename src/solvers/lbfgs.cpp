@@ -1,67 +1,40 @@
 // Limited-memory BFGS: two-loop recursion over `memory` pairs, strong-Wolfe line search whose
-// trials after the first cost O(rows) (cached margins), initial Hessian scaling sᵀy / yᵀy.
+// trials after the first cost O(rows) (cached margins). The initial inverse Hessian is
+// γ·diag(H(x₀))⁻¹ with γ = sᵀy / yᵀ diag(H(x₀))⁻¹ y: a Jacobi preconditioner computed once (one
+// pass), which makes raw, badly scaled features as easy as standardized ones and reduces to the
+// usual sᵀy / yᵀy scaling when the diagonal is uniform.
 #include <cmath>
-#include <deque>
 
+#include "lbfgs_history.hpp"
 #include "logreg/solvers/detail.hpp"
 
 namespace logreg::detail {
 
-namespace {
-
-struct History {
-  std::deque<Vec> s, y;
-  std::deque<double> rho;
-
-  void push(Vec sk, Vec yk, size_t memory) {
-    const double sy = sk.dot(yk);
-    // Skip pairs that would break positive definiteness (curvature condition not met).
-    if (!(sy > 1e-12 * sk.norm() * yk.norm())) return;
-    s.push_back(std::move(sk));
-    y.push_back(std::move(yk));
-    rho.push_back(1.0 / sy);
-    while (s.size() > memory) s.pop_front(), y.pop_front(), rho.pop_front();
-  }
-
-  void clear() { s.clear(), y.clear(), rho.clear(); }
-
-  // d = −H g
-  Vec direction(const Vec& g) const {
-    Vec q = g;
-    const size_t m = s.size();
-    std::vector<double> a(m);
-    for (size_t i = m; i-- > 0;) {
-      a[i] = rho[i] * s[i].dot(q);
-      q -= a[i] * y[i];
-    }
-    if (m > 0) q *= s.back().dot(y.back()) / y.back().squaredNorm();
-    for (size_t i = 0; i < m; ++i) {
-      const double b = rho[i] * y[i].dot(q);
-      q += (a[i] - b) * s[i];
-    }
-    return -q;
-  }
-};
-
-}  // namespace
 
 SolveResult minimize_lbfgs(Objective& obj, const SolverState& start, const SolverParams& params,
                            const Observer& observer) {
   Progress progress(obj, params, observer);
   const size_t memory = static_cast<size_t>(params.memory);
   History hist;
-  for (size_t i = 0; i + 1 < start.vectors.size(); i += 2) {
-    hist.push(start.vectors[i], start.vectors[i + 1], memory);
-  }
   int iter = start.iteration;
   Point p = obj.evaluate(start.x);
+  // The preconditioner is part of the state: a resumed run must use the same one.
+  Vec inv_diag;
+  if (start.vectors.size() % 2 == 1) {
+    inv_diag = start.vectors.back();
+    hist.load({start.vectors.begin(), start.vectors.end() - 1}, memory);
+  } else {
+    inv_diag = obj.hessian_at(p)->diagonal();
+    for (Index j = 0; j < inv_diag.size(); ++j) {
+      inv_diag[j] = inv_diag[j] > 1e-12 ? 1.0 / inv_diag[j] : 1.0;
+    }
+    // Normalize so the first step has the scale of a unit-diagonal one.
+    inv_diag /= inv_diag.maxCoeff();
+  }
   double step = 0.0;
   auto state = [&] {
-    SolverState st{"lbfgs", iter, p.x, {}, {}};
-    for (size_t i = 0; i < hist.s.size(); ++i) {
-      st.vectors.push_back(hist.s[i]);
-      st.vectors.push_back(hist.y[i]);
-    }
+    SolverState st{"lbfgs", iter, p.x, hist.to_vectors(), {}};
+    st.vectors.push_back(inv_diag);
     return st;
   };
   bool retry = false;
@@ -72,12 +45,12 @@ SolveResult minimize_lbfgs(Objective& obj, const SolverState& start, const Solve
       }
     }
     retry = false;
-    Vec d = hist.direction(p.g);
+    Vec d = hist.direction(p.g, inv_diag);
     double slope = p.g.dot(d);
     if (!(slope < 0)) {  // not a descent direction (numerical trouble): restart from −g
       hist.clear();
-      d = -p.g;
-      slope = -p.g.squaredNorm();
+      d = -inv_diag.cwiseProduct(p.g);
+      slope = p.g.dot(d);
     }
     // Without curvature information, scale the first step to a unit-length move.
     const double alpha0 = hist.s.empty() ? std::min(1.0, 1.0 / d.norm()) : 1.0;

@@ -40,8 +40,12 @@ SolveResult minimize(Objective& objective, const SolverState& start, const Solve
   params.validate();
   if (params.name == "gd") return detail::minimize_gd(objective, start, params, observer);
   if (params.name == "nesterov") return detail::minimize_nesterov(objective, start, params, observer);
+  if (objective.has_l1() || params.name == "owlqn") {
+    // Only OWL-QN handles the non-smooth L1 term (SPEC §3: chosen whenever l1 > 0).
+    return detail::minimize_owlqn(objective, start, params, observer);
+  }
   if (params.name == "lbfgs") return detail::minimize_lbfgs(objective, start, params, observer);
-  throw ConfigError("solver.name: '" + params.name + "' is not available in this build");
+  return detail::minimize_newton(objective, start, params, observer);
 }
 
 namespace detail {

@@ -64,7 +64,7 @@ echo "ok: --check and --print-config"
 "$PY" - <<'PY'
 import h5py, numpy as np
 rng = np.random.default_rng(3)
-X = rng.standard_normal((3000, 30)) * (1.2 ** np.arange(30)) / 10  # ill-conditioned: no early convergence
+X = np.cumsum(rng.standard_normal((3000, 30)), axis=1)  # correlated columns: no early convergence
 y = (rng.random(3000) < 0.4).astype(float)
 with h5py.File("inv_a.h5", "w") as f: f["X"] = X[:1700]; f["y"] = y[:1700]
 with h5py.File("inv_b.h5", "w") as f: f["X"] = X[1700:]; f["y"] = y[1700:]

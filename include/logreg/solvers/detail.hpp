@@ -50,5 +50,9 @@ SolveResult minimize_nesterov(Objective& obj, const SolverState& start,
                               const SolverParams& params, const Observer& observer);
 SolveResult minimize_lbfgs(Objective& obj, const SolverState& start, const SolverParams& params,
                            const Observer& observer);
+SolveResult minimize_newton(Objective& obj, const SolverState& start, const SolverParams& params,
+                            const Observer& observer);
+SolveResult minimize_owlqn(Objective& obj, const SolverState& start, const SolverParams& params,
+                           const Observer& observer);
 
 }  // namespace logreg::detail
