@@ -202,3 +202,28 @@ TEST_F(DatasetTest, BrokenCsrIsRejected) {
 
 }  // namespace
 }  // namespace logreg
+
+namespace logreg {
+namespace {
+
+TEST(Hdf5, ReadsUtf8VariableLengthStringAttributes) {
+  // The attribute form h5py writes by default (f.attrs["solver"] = "lbfgs").
+  test::TempDir dir("h5str");
+  const std::string path = dir.file("s.h5");
+  {
+    h5::File f(path, h5::File::Mode::Truncate);
+    h5::Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(type.get(), H5T_VARIABLE);
+    H5Tset_cset(type.get(), H5T_CSET_UTF8);
+    h5::Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+    h5::Handle attr(H5Acreate2(f.id(), "solver", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                    H5Aclose);
+    const char* value = "lbfgs";
+    ASSERT_GE(H5Awrite(attr.get(), type.get(), &value), 0);
+  }
+  h5::File f(path, h5::File::Mode::ReadOnly);
+  EXPECT_EQ(f.read_string_attribute("/", "solver"), "lbfgs");
+}
+
+}  // namespace
+}  // namespace logreg

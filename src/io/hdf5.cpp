@@ -269,6 +269,7 @@ std::string File::read_string_attribute(const std::string& object, const std::st
     char* buf = nullptr;
     Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(mem.get(), H5T_VARIABLE);
+    H5Tset_cset(mem.get(), H5Tget_cset(type.get()));  // h5py writes UTF-8 by default
     if (H5Aread(a.get(), mem.get(), &buf) < 0) fail(where, "cannot read string");
     std::string s = buf ? buf : "";
     H5free_memory(buf);

@@ -1,8 +1,8 @@
 // Limited-memory BFGS: two-loop recursion over `memory` pairs, strong-Wolfe line search whose
 // trials after the first cost O(rows) (cached margins). The initial inverse Hessian is
-// γ·diag(H(x₀))⁻¹ with γ = sᵀy / yᵀ diag(H(x₀))⁻¹ y: a Jacobi preconditioner computed once (one
-// pass), which makes raw, badly scaled features as easy as standardized ones and reduces to the
-// usual sᵀy / yᵀy scaling when the diagonal is uniform.
+// γ·diag(H(x₀))⁻¹ with γ = sᵀy / yᵀ diag(H(x₀))⁻¹ y when the features are on different scales:
+// a Jacobi preconditioner computed once (one pass) that makes raw, badly scaled features nearly
+// as easy as standardized ones. Otherwise the classical sᵀy / yᵀy scaling.
 #include <cmath>
 
 #include "lbfgs_history.hpp"
@@ -10,6 +10,29 @@
 
 namespace logreg::detail {
 
+
+namespace {
+
+// diag(H(x₀))⁻¹ when the diagonal is far from uniform (features on different scales), else
+// empty: with a near-uniform diagonal it adds nothing to the classical sᵀy / yᵀy scaling.
+// Coordinates whose diagonal is no larger than the smallest (e.g. constant features, which only
+// carry the L2 term) do not count towards the spread.
+Vec jacobi_scaling(Objective& obj, const Point& p) {
+  Vec diag = obj.hessian_at(p)->diagonal();
+  const double lo = diag.minCoeff();
+  double spread_lo = diag.maxCoeff(), spread_hi = 0.0;
+  for (Index j = 0; j < diag.size(); ++j) {
+    if (diag[j] > lo * (1.0 + 1e-9) + 1e-300) {
+      spread_lo = std::min(spread_lo, diag[j]);
+      spread_hi = std::max(spread_hi, diag[j]);
+    }
+  }
+  if (!(spread_hi > 4.0 * spread_lo)) return Vec();
+  for (Index j = 0; j < diag.size(); ++j) diag[j] = diag[j] > 1e-12 ? 1.0 / diag[j] : 1.0;
+  return diag;
+}
+
+}  // namespace
 
 SolveResult minimize_lbfgs(Objective& obj, const SolverState& start, const SolverParams& params,
                            const Observer& observer) {
@@ -24,17 +47,12 @@ SolveResult minimize_lbfgs(Objective& obj, const SolverState& start, const Solve
     inv_diag = start.vectors.back();
     hist.load({start.vectors.begin(), start.vectors.end() - 1}, memory);
   } else {
-    inv_diag = obj.hessian_at(p)->diagonal();
-    for (Index j = 0; j < inv_diag.size(); ++j) {
-      inv_diag[j] = inv_diag[j] > 1e-12 ? 1.0 / inv_diag[j] : 1.0;
-    }
-    // Normalize so the first step has the scale of a unit-diagonal one.
-    inv_diag /= inv_diag.maxCoeff();
+    inv_diag = jacobi_scaling(obj, p);
   }
   double step = 0.0;
   auto state = [&] {
     SolverState st{"lbfgs", iter, p.x, hist.to_vectors(), {}};
-    st.vectors.push_back(inv_diag);
+    st.vectors.push_back(inv_diag);  // possibly empty: "no preconditioner"
     return st;
   };
   bool retry = false;
@@ -49,11 +67,12 @@ SolveResult minimize_lbfgs(Objective& obj, const SolverState& start, const Solve
     double slope = p.g.dot(d);
     if (!(slope < 0)) {  // not a descent direction (numerical trouble): restart from −g
       hist.clear();
-      d = -inv_diag.cwiseProduct(p.g);
+      d = inv_diag.size() ? Vec(-inv_diag.cwiseProduct(p.g)) : Vec(-p.g);
       slope = p.g.dot(d);
     }
-    // Without curvature information, scale the first step to a unit-length move.
-    const double alpha0 = hist.s.empty() ? std::min(1.0, 1.0 / d.norm()) : 1.0;
+    // Without curvature pairs: −diag(H)⁻¹g is a Jacobi–Newton step, so try α = 1; plain −g has
+    // no scale, so try a unit-length move.
+    const double alpha0 = hist.s.empty() && inv_diag.size() == 0 ? std::min(1.0, 1.0 / d.norm()) : 1.0;
     auto line = obj.line(p, d);
     LineSearchResult ls = strong_wolfe(*line, p.f, slope, alpha0);
     if (!ls.ok) {
