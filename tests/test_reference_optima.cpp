@@ -333,7 +333,7 @@ TEST_P(ReferenceL1, ReachesReferenceObjectiveAndZeros) {
   SerialCommunicator comm;
   auto obj = make_objective(d, comm, l2, l1, true);
   const SolveResult r = run(*obj, solver, 100000, 1e-10);
-  expect_gap(r, ref, solver, 1e-7);
+  const std::string msg = expect_gap(r, ref, solver, 1e-7);
 
   const Vec model = obj->to_model(r.point.x);
   std::ostringstream wrong;
@@ -346,7 +346,7 @@ TEST_P(ReferenceL1, ReachesReferenceObjectiveAndZeros) {
     }
   }
   EXPECT_EQ(mismatches, 0) << "zero pattern differs from the reference:" << wrong.str() << " "
-                           << msg.str();
+                           << msg;
 }
 
 std::string l1_name(const ::testing::TestParamInfo<L1Case>& info) {
