@@ -26,7 +26,7 @@ class Hessian final : public LocalHessian {
       x_.multiply(i0, n, v.head(p), v[p], u);
       u.array() *= d_.segment(i0, n).array();
       x_.transpose_multiply_add(i0, n, u, out.head(p));
-      out[p] += u.sum();
+      for (Index i = 0; i < n; ++i) out[p] += u[i];  // row by row: independent of blocking
     });
   }
 
@@ -71,7 +71,7 @@ class Local final : public LocalObjective {
     double loss = 0.0;
     for_each_block(x_, [&](Index i0, Index n) {
       x_.multiply(i0, n, theta.head(p), theta[p], z.segment(i0, n));
-      loss += block_residual(i0, n, z);
+      block_residual(i0, n, z, loss);
       accumulate(i0, n, grad);
     });
     return loss;
@@ -85,7 +85,7 @@ class Local final : public LocalObjective {
     for_each_block(x_, [&](Index i0, Index n) {
       x_.multiply(i0, n, dir.head(p), dir[p], zd.segment(i0, n));
       z.segment(i0, n) = z0.segment(i0, n) + alpha * zd.segment(i0, n);
-      loss += block_residual(i0, n, z);
+      block_residual(i0, n, z, loss);
       accumulate(i0, n, grad);
     });
     return loss;
@@ -95,7 +95,7 @@ class Local final : public LocalObjective {
     grad.setZero();
     double loss = 0.0;
     for_each_block(x_, [&](Index i0, Index n) {
-      loss += block_residual(i0, n, z);
+      block_residual(i0, n, z, loss);
       accumulate(i0, n, grad);
     });
     return loss;
@@ -134,17 +134,19 @@ class Local final : public LocalObjective {
  private:
   const double* weights() const { return shard_.weight.size() ? shard_.weight.data() : nullptr; }
 
-  // Fills r_ for rows [i0, i0+n) from margins z; returns the block's loss sum.
-  double block_residual(Index i0, Index n, ConstVecRef z) const {
+  // Fills r_ for rows [i0, i0+n) from margins z and adds their losses to `loss`.
+  void block_residual(Index i0, Index n, ConstVecRef z, double& loss) const {
     const double* s = weights();
-    return loss_and_residual(z.segment(i0, n), shard_.y.segment(i0, n), s ? s + i0 : nullptr,
-                             r_.head(n));
+    loss_and_residual(z.segment(i0, n), shard_.y.segment(i0, n), s ? s + i0 : nullptr,
+                      r_.head(n), loss);
   }
 
+  // Running sums continue row by row across blocks, so dense and CSR storage (which block
+  // differently) give bitwise-identical results.
   void accumulate(Index i0, Index n, VecRef grad) const {
     const Index p = x_.cols();
     x_.transpose_multiply_add(i0, n, r_.head(n), grad.head(p));
-    grad[p] += r_.head(n).sum();
+    for (Index i = 0; i < n; ++i) grad[p] += r_[i];
   }
 
   Shard shard_;

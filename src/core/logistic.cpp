@@ -2,9 +2,8 @@
 
 namespace logreg {
 
-double loss_and_residual(ConstVecRef z, ConstVecRef y, const double* s, VecRef r) {
+void loss_and_residual(ConstVecRef z, ConstVecRef y, const double* s, VecRef r, double& loss) {
   const Index n = z.size();
-  double loss = 0.0;
   for (Index i = 0; i < n; ++i) {
     const double zi = z[i];
     const double e = std::exp(-std::abs(zi));  // in (0, 1]: never overflows
@@ -14,7 +13,6 @@ double loss_and_residual(ConstVecRef z, ConstVecRef y, const double* s, VecRef r
     loss += si * li;
     r[i] = si * (p - y[i]);
   }
-  return loss;
 }
 
 std::pair<double, double> line_sums(ConstVecRef z0, ConstVecRef zd, double alpha, ConstVecRef y,

@@ -1,10 +1,12 @@
 // Compressed-sparse-row feature block of one shard (values float or double, int32 column ids,
-// int64 row pointers starting at 0). Same kernel interface as DenseMatrix.
+// int64 row pointers starting at 0). Same kernel interface and summation order (kernels.hpp) as
+// DenseMatrix, so both storages give bitwise-identical results on the same rows.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
+#include "logreg/core/kernels.hpp"
 #include "logreg/core/types.hpp"
 
 namespace logreg {
@@ -35,13 +37,9 @@ class CsrMatrix {
   Index block_rows() const { return 1024; }
 
   void multiply(Index i0, Index n, ConstVecRef w, double b, VecRef out) const {
-    const double* wp = w.data();
     for (Index i = 0; i < n; ++i) {
-      double acc = 0.0;
-      for (int64_t k = indptr_[i0 + i]; k < indptr_[i0 + i + 1]; ++k) {
-        acc += static_cast<double>(values_[k]) * wp[indices_[k]];
-      }
-      out[i] = acc + b;
+      const int64_t k0 = indptr_[i0 + i], k1 = indptr_[i0 + i + 1];
+      out[i] = lane_dot_sparse(values_.data() + k0, indices_.data() + k0, k1 - k0, w.data()) + b;
     }
   }
 
@@ -61,7 +59,7 @@ class CsrMatrix {
       const double ri = r[i];
       for (int64_t k = indptr_[i0 + i]; k < indptr_[i0 + i + 1]; ++k) {
         const double v = static_cast<double>(values_[k]);
-        gp[indices_[k]] += ri * v * v;
+        gp[indices_[k]] += ri * (v * v);
       }
     }
   }

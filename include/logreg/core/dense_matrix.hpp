@@ -1,9 +1,11 @@
 // Row-major dense feature block of one shard, held as float or double; products accumulate
-// in double. Row ranges let kernels walk the shard in cache-sized blocks.
+// in double, in the order fixed by kernels.hpp (identical to CsrMatrix on the same rows). Row
+// ranges let kernels walk the shard in cache-sized blocks.
 #pragma once
 
 #include <algorithm>
 
+#include "logreg/core/kernels.hpp"
 #include "logreg/core/types.hpp"
 
 namespace logreg {
@@ -28,31 +30,34 @@ class DenseMatrix {
 
   // out = X[i0 : i0+n] w + b
   void multiply(Index i0, Index n, ConstVecRef w, double b, VecRef out) const {
-    if constexpr (std::is_same_v<T, double>) {
-      out.noalias() = x_.middleRows(i0, n) * w;
-      out.array() += b;
-    } else {
-      for (Index i = 0; i < n; ++i) {
-        out[i] = x_.row(i0 + i).template cast<double>().dot(w.transpose()) + b;
-      }
-    }
+    const Index d = cols();
+    const T* x = x_.data() + i0 * d;
+    for (Index i = 0; i < n; ++i) out[i] = lane_dot(x + i * d, w.data(), d) + b;
   }
 
-  // g += X[i0 : i0+n]ᵀ r
+  // g += X[i0 : i0+n]ᵀ r, row after row (see kernels.hpp). Plain loops, not Eigen's GEMV: its
+  // fused multiply-adds would round differently from the CSR kernel.
   void transpose_multiply_add(Index i0, Index n, ConstVecRef r, VecRef g) const {
-    if constexpr (std::is_same_v<T, double>) {
-      g.noalias() += x_.middleRows(i0, n).transpose() * r;
-    } else {
-      for (Index i = 0; i < n; ++i) {
-        g.noalias() += r[i] * x_.row(i0 + i).transpose().template cast<double>();
-      }
+    const Index d = cols();
+    double* gp = g.data();
+    for (Index i = 0; i < n; ++i) {
+      const T* x = x_.data() + (i0 + i) * d;
+      const double ri = r[i];
+      for (Index j = 0; j < d; ++j) gp[j] += ri * static_cast<double>(x[j]);
     }
   }
 
   // g += (X[i0 : i0+n] ∘ X[i0 : i0+n])ᵀ r   (weighted column sums of squares)
   void squared_transpose_multiply_add(Index i0, Index n, ConstVecRef r, VecRef g) const {
+    const Index d = cols();
+    double* gp = g.data();
     for (Index i = 0; i < n; ++i) {
-      g.array() += r[i] * x_.row(i0 + i).transpose().template cast<double>().array().square();
+      const T* x = x_.data() + (i0 + i) * d;
+      const double ri = r[i];
+      for (Index j = 0; j < d; ++j) {
+        const double v = static_cast<double>(x[j]);
+        gp[j] += ri * (v * v);
+      }
     }
   }
 
