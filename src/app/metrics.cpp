@@ -53,11 +53,19 @@ JsonObject& JsonObject::add_raw(const std::string& k, const std::string& json) {
   return *this;
 }
 
-MetricsSink::MetricsSink(bool enabled, const std::string& path) : path_(path) {
+MetricsSink::MetricsSink(bool enabled, const std::string& path, bool append) : path_(path) {
   if (!enabled || path.empty()) return;
   ensure_parent_directory(path, "output.metrics");
   file_ = std::fopen((path + ".partial").c_str(), "w");
   if (!file_) throw DataError("output.metrics: cannot write " + path + ".partial");
+  if (append) {
+    if (std::FILE* old = std::fopen(path.c_str(), "r")) {
+      char buf[1 << 16];
+      size_t n;
+      while ((n = std::fread(buf, 1, sizeof buf, old)) > 0) std::fwrite(buf, 1, n, file_);
+      std::fclose(old);
+    }
+  }
 }
 
 MetricsSink::~MetricsSink() {

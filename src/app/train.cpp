@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ostream>
 
+#include "logreg/app/checkpointing.hpp"
 #include "logreg/app/load.hpp"
 #include "logreg/app/metrics.hpp"
 #include "logreg/app/signals.hpp"
@@ -72,6 +73,12 @@ int exit_code_for(SolverStatus status) {
   }
 }
 
+// A model is written only when training ended normally; an interrupted or diverged run leaves
+// the previous model file as it was.
+bool writes_model(SolverStatus status) {
+  return status != SolverStatus::NonFinite && status != SolverStatus::Interrupted;
+}
+
 }  // namespace
 
 int run_check(Communicator& comm, const Config& config, std::ostream& out) {
@@ -114,12 +121,16 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
   DistributedObjective objective(make_local_objective(std::move(train.shard)), comm, reg);
   objective.set_stop_source(stop_requested);
 
+  Checkpointer checkpointer(comm, config, train.layout);
+  const SolverState start = checkpointer.start_state(objective.dim(), config.effective_solver(), out);
+  const bool resumed = start.iteration > 0;
+
   // Output locations are checked before training so a bad path fails in seconds, not hours.
   std::unique_ptr<MetricsSink> metrics;
   collectively(comm, [&] {
     if (!root) return;
     ensure_parent_directory(config.output.model, "output.model");
-    metrics = std::make_unique<MetricsSink>(true, config.output.metrics);
+    metrics = std::make_unique<MetricsSink>(true, config.output.metrics, resumed);
   });
   if (!metrics) metrics = std::make_unique<MetricsSink>();
 
@@ -162,18 +173,23 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
     log_s += since(t0);
   };
   double last_step = 0.0;
+  int first_iteration = -1;
   Observer observer = [&](const IterationReport& r) {
     last_step = r.step;
+    if (first_iteration < 0) first_iteration = r.iteration;
     if (config.output.log_every > 0 && r.iteration % config.output.log_every == 0) {
       log_iteration(r);
+    }
+    if (r.iteration > first_iteration && r.iteration % config.checkpoint.every == 0) {
+      checkpointer.save(r.state());
     }
     return true;
   };
 
-  SolverState start;
-  start.solver = sp.name;
-  start.x = Vec::Zero(objective.dim());
   SolveResult result = minimize(objective, start, sp, observer);
+  if (result.status == SolverStatus::Interrupted || result.status == SolverStatus::NonFinite) {
+    checkpointer.save(result.state);  // the last good state, to resume from
+  }
   const double train_s = since(t_train);
   if (config.output.log_every > 0 && last_logged != result.iterations &&
       result.status != SolverStatus::NonFinite) {
@@ -187,7 +203,7 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
   }
 
   const ObjectiveStats& st = objective.stats();
-  const double checkpoint_s = 0.0;
+  const double checkpoint_s = checkpointer.seconds();
   const double update_s = std::max(0.0, train_s - st.compute_s - st.comm_s - checkpoint_s - log_s);
   RankStats times =
       reduce_stats(comm, {load_s, st.compute_s, st.comm_s, update_s, checkpoint_s, peak_rss_mb()});
@@ -195,7 +211,7 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
   const Vec theta = objective.to_model(result.point.x);
   const bool converged = result.status == SolverStatus::Converged;
   int code = exit_code_for(result.status);
-  if (result.status != SolverStatus::NonFinite) {
+  if (writes_model(result.status)) {
     ModelRecord model;
     model.coef = theta.head(n_features);
     model.intercept = theta[n_features];
@@ -242,12 +258,18 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
                   "%ld evaluations, %ld Hessian products, peak RSS %.1f MB (max rank)\n",
                   times.max[0], train_s, times.max[1], times.max[2], times.max[3], st.evaluations,
                   st.hessian_products, times.max[5]);
+    const std::string saved = checkpointer.enabled()
+                                  ? "the last good state is in " + checkpointer.path()
+                                  : std::string("no checkpoint (checkpoint.path is not set)");
     if (result.status == SolverStatus::NonFinite) {
       std::fprintf(stderr,
                    "logreg_dist: error: the objective became non-finite after iteration %d; no "
-                   "model written. Try a smaller solver.learning_rate, learning_rate: auto, or "
-                   "model.standardize: true\n",
-                   result.iterations);
+                   "model written, %s. Try a smaller solver.learning_rate, learning_rate: auto, "
+                   "or model.standardize: true\n",
+                   result.iterations, saved.c_str());
+    } else if (result.status == SolverStatus::Interrupted) {
+      out << "stopped by a signal after iteration " << result.iterations << "; " << saved
+          << "; no model written. Run the same command again to resume.\n";
     } else {
       out << "model written to " << config.output.model << "\n";
     }

@@ -39,6 +39,17 @@ void commit_file(const std::string& tmp, const std::string& path) {
   fsync_path(dir.empty() ? "." : dir.string(), O_RDONLY | O_DIRECTORY);
 }
 
+void remove_stale_temporaries(const std::string& path) {
+  const std::string pattern = path + ".tmp.";
+  fs::path dir = fs::path(path).parent_path();
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir.empty() ? fs::path(".") : dir, ec)) {
+    const std::string name = entry.path().string();
+    const std::string full = dir.empty() ? entry.path().filename().string() : name;
+    if (full.compare(0, pattern.size(), pattern) == 0) fs::remove(entry.path(), ec);
+  }
+}
+
 void ensure_parent_directory(const std::string& path, const std::string& key) {
   fs::path dir = fs::path(path).parent_path();
   if (dir.empty()) return;

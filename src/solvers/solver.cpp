@@ -71,6 +71,7 @@ double stationarity(const Objective& obj, const Point& p) {
 
 std::optional<SolverStatus> Progress::after_iteration(int iter, const Point& p, double step,
                                                       const std::function<SolverState()>& state) {
+  state_ = state;
   IterationReport r;
   r.iteration = iter;
   r.objective = obj_.total(p);
@@ -94,6 +95,9 @@ SolveResult Progress::finish(const Point& p, SolverStatus status, int iterations
   res.iterations = iterations;
   res.objective = obj_.total(p);
   res.grad_norm = stationarity(obj_, p);
+  if (state_) res.state = state_();
+  res.state.iteration = iterations;
+  res.state.x = p.x;
   return res;
 }
 

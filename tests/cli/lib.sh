@@ -34,3 +34,52 @@ expect_error() {
   [ $((SECONDS - t0)) -le 10 ] || fail "took more than 10 s: $*"
   echo "ok: exit $code, '$pattern' ($*)"
 }
+
+# start_bg NP ARGS...: starts logreg_dist on NP ranks in the background; sets BG_PID (mpirun).
+start_bg() {
+  local np=$1
+  shift
+  "$MPIEXEC" -n "$np" "$LOGREG_DIST" "$@" > bg_out.txt 2> bg_err.txt &
+  BG_PID=$!
+}
+
+# wait_bg: waits for the background job (at most 20 s, then kills it); sets RC.
+wait_bg() {
+  local t0=$SECONDS
+  while kill -0 "$BG_PID" 2> /dev/null; do
+    if [ $((SECONDS - t0)) -gt 20 ]; then
+      kill -9 "$BG_PID"
+      fail "background job did not end within 20 s"
+    fi
+    sleep 0.05
+  done
+  set +e
+  wait "$BG_PID"
+  RC=$?
+  set -e
+}
+
+# wait_for_iteration FILE N: until the live metrics file FILE.partial shows iteration ≥ N.
+wait_for_iteration() {
+  local file=$1 n=$2 t0=$SECONDS
+  while true; do
+    local last
+    last=$(grep -ho '"iter":[0-9]*' "$file.partial" 2> /dev/null | tail -1 | cut -d: -f2 || true)
+    [ -n "$last" ] && [ "$last" -ge "$n" ] && return 0
+    kill -0 "$BG_PID" 2> /dev/null || fail "job ended before iteration $n: $(cat bg_out.txt bg_err.txt)"
+    [ $((SECONDS - t0)) -le 30 ] || fail "iteration $n not reached within 30 s"
+    sleep 0.02
+  done
+}
+
+# compare_models A B TOL: relative difference of [coef; intercept] ≤ TOL.
+compare_models() {
+  "$PY" - "$1" "$2" "$3" <<'PY'
+import h5py, numpy as np, sys
+a, b = (h5py.File(p) for p in sys.argv[1:3])
+ta = np.append(a["coef"][()], a["intercept"][()]); tb = np.append(b["coef"][()], b["intercept"][()])
+rel = np.linalg.norm(ta - tb) / np.linalg.norm(tb)
+print(f"  {sys.argv[1]} vs {sys.argv[2]}: relative difference {rel:.2e} (iterations {a.attrs['iterations']} / {b.attrs['iterations']})")
+assert rel <= float(sys.argv[3]), rel
+PY
+}

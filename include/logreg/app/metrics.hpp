@@ -29,8 +29,9 @@ class JsonObject {
 class MetricsSink {
  public:
   MetricsSink() = default;
-  // Active when `enabled` (rank 0) and `path` is not empty.
-  MetricsSink(bool enabled, const std::string& path);
+  // Active when `enabled` (rank 0) and `path` is not empty. With `append` (a resumed run) the
+  // existing file's lines are kept and new ones follow them.
+  MetricsSink(bool enabled, const std::string& path, bool append = false);
   ~MetricsSink();
   MetricsSink(const MetricsSink&) = delete;
   MetricsSink& operator=(const MetricsSink&) = delete;

@@ -21,9 +21,11 @@ class Progress {
   // Returns a status when the solver must stop after iteration `iter` at point `p`.
   std::optional<SolverStatus> after_iteration(int iter, const Point& p, double step,
                                               const std::function<SolverState()>& state);
+  // Also snapshots the solver state given to the last after_iteration call.
   SolveResult finish(const Point& p, SolverStatus status, int iterations) const;
 
  private:
+  std::function<SolverState()> state_;
   Objective& obj_;
   const SolverParams& params_;
   const Observer& observer_;

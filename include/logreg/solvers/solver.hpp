@@ -49,7 +49,8 @@ struct IterationReport {
 using Observer = std::function<bool(const IterationReport&)>;
 
 struct SolveResult {
-  Point point;  // final iterate
+  Point point;        // final iterate (the last good one after a non-finite step)
+  SolverState state;  // everything needed to continue from `point` (for the final checkpoint)
   SolverStatus status = SolverStatus::MaxIter;
   int iterations = 0;
   double objective = 0.0;

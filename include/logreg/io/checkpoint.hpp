@@ -1,0 +1,32 @@
+// Checkpoint files: the solver state (x in solver coordinates, iteration, solver history) and
+// two fingerprints, canonical "key=value" lines describing the config and the data, so that a
+// resume can say exactly what changed. Written atomically: temporary file, fsync, rename.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "logreg/solvers/solver.hpp"
+
+namespace logreg {
+
+struct Checkpoint {
+  SolverState state;
+  std::string config_fingerprint;
+  std::string data_fingerprint;
+};
+
+// `before_rename` runs after the temporary file is complete and synced, just before it replaces
+// `path` (tests use it to inject a crash there).
+void write_checkpoint(const std::string& path, const Checkpoint& checkpoint,
+                      const std::function<void()>& before_rename = {});
+
+// nullopt when `path` does not exist; DataError when it exists but cannot be read.
+std::optional<Checkpoint> read_checkpoint(const std::string& path);
+
+// The first line that differs between two fingerprints, as "key: now X, checkpoint Y";
+// empty when they are equal.
+std::string fingerprint_difference(const std::string& now, const std::string& saved);
+
+}  // namespace logreg

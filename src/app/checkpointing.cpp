@@ -1,0 +1,146 @@
+#include "logreg/app/checkpointing.hpp"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ostream>
+#include <sstream>
+
+#include "logreg/errors.hpp"
+#include "logreg/io/atomic_file.hpp"
+
+namespace logreg {
+
+namespace {
+
+std::string g17(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+// [iteration, #vectors, #scalars, |x|, |v₀|, …, x, v₀, …, scalars] for one broadcast.
+std::vector<double> pack(const SolverState& s) {
+  std::vector<double> out{static_cast<double>(s.iteration), static_cast<double>(s.vectors.size()),
+                          static_cast<double>(s.scalars.size()), static_cast<double>(s.x.size())};
+  for (const Vec& v : s.vectors) out.push_back(static_cast<double>(v.size()));
+  out.insert(out.end(), s.x.data(), s.x.data() + s.x.size());
+  for (const Vec& v : s.vectors) out.insert(out.end(), v.data(), v.data() + v.size());
+  out.insert(out.end(), s.scalars.begin(), s.scalars.end());
+  return out;
+}
+
+SolverState unpack(const std::vector<double>& in, const std::string& solver) {
+  SolverState s;
+  s.solver = solver;
+  s.iteration = static_cast<int>(in[0]);
+  const size_t nv = static_cast<size_t>(in[1]), ns = static_cast<size_t>(in[2]);
+  size_t at = 4 + nv;
+  auto take = [&](size_t n) {
+    Vec v = Eigen::Map<const Vec>(in.data() + at, static_cast<Index>(n));
+    at += n;
+    return v;
+  };
+  s.x = take(static_cast<size_t>(in[3]));
+  for (size_t i = 0; i < nv; ++i) s.vectors.push_back(take(static_cast<size_t>(in[4 + i])));
+  s.scalars.assign(in.begin() + static_cast<long>(at), in.begin() + static_cast<long>(at + ns));
+  return s;
+}
+
+}  // namespace
+
+std::string config_fingerprint(const Config& c) {
+  std::ostringstream os;
+  os << "data.features=" << c.data.features << "\n"
+     << "data.labels=" << c.data.labels << "\n"
+     << "data.weights=" << c.data.weights << "\n"
+     << "data.dtype=" << c.data.dtype << "\n"
+     << "model.fit_intercept=" << (c.model.fit_intercept ? "true" : "false") << "\n"
+     << "model.l2=" << g17(c.model.l2) << "\n"
+     << "model.l1=" << g17(c.model.l1) << "\n"
+     << "model.standardize=" << (c.model.standardize ? "true" : "false") << "\n"
+     << "solver.name=" << c.effective_solver() << "\n"
+     << "solver.learning_rate=" << (c.solver.learning_rate > 0 ? g17(c.solver.learning_rate) : "auto") << "\n"
+     << "solver.memory=" << c.solver.memory << "\n";
+  return os.str();
+}
+
+std::string data_fingerprint(const DataLayout& layout) {
+  std::ostringstream os;
+  os << "data.rows=" << layout.rows << "\n"
+     << "data.features=" << layout.cols << "\n"
+     << "data.layout=" << (layout.sparse ? "csr" : "dense") << "\n"
+     << "data.nnz=" << layout.nnz << "\n"
+     << "data.files=" << layout.files.size() << "\n";
+  for (size_t k = 0; k < layout.files.size(); ++k) {
+    struct stat st {};
+    stat(layout.files[k].path.c_str(), &st);
+    os << "data.file" << k << "=" << layout.files[k].path << " (" << layout.files[k].rows
+       << " rows, " << st.st_size << " bytes)\n";
+  }
+  return os.str();
+}
+
+Checkpointer::Checkpointer(Communicator& comm, const Config& config, const DataLayout& layout)
+    : comm_(comm), path_(config.checkpoint.path), resume_(config.checkpoint.resume) {
+  fingerprints_.config_fingerprint = config_fingerprint(config);
+  fingerprints_.data_fingerprint = data_fingerprint(layout);
+}
+
+SolverState Checkpointer::start_state(Index dim, const std::string& solver, std::ostream& out) {
+  SolverState fresh;
+  fresh.solver = solver;
+  fresh.x = Vec::Zero(dim);
+  if (!enabled()) return fresh;
+  std::vector<double> packed;
+  collectively(comm_, [&] {
+    if (!comm_.is_root()) return;
+    ensure_parent_directory(path_, "checkpoint.path");
+    remove_stale_temporaries(path_);
+    if (resume_ == "never") return;
+    std::optional<Checkpoint> c = read_checkpoint(path_);
+    if (!c) {
+      if (resume_ == "require") {
+        throw ConfigError("checkpoint.resume is 'require' but " + path_ + " does not exist");
+      }
+      return;
+    }
+    const std::string hint = "; delete it or set checkpoint.resume: never to start afresh";
+    std::string diff = fingerprint_difference(fingerprints_.config_fingerprint, c->config_fingerprint);
+    if (!diff.empty()) {
+      throw ConfigError("checkpoint " + path_ + " was written for another configuration (" + diff + ")" + hint);
+    }
+    diff = fingerprint_difference(fingerprints_.data_fingerprint, c->data_fingerprint);
+    if (!diff.empty()) {
+      throw ConfigError("checkpoint " + path_ + " was written for other data (" + diff + ")" + hint);
+    }
+    if (c->state.x.size() != dim) {
+      throw ConfigError("checkpoint " + path_ + " holds " + std::to_string(c->state.x.size()) +
+                        " parameters, this run has " + std::to_string(dim));
+    }
+    packed = pack(c->state);
+    out << "resuming from " << path_ << " at iteration " << c->state.iteration << "\n";
+    out.flush();
+  });
+  double n = static_cast<double>(packed.size());
+  comm_.broadcast({&n, 1}, 0);
+  if (n == 0) return fresh;
+  packed.resize(static_cast<size_t>(n));
+  comm_.broadcast(packed, 0);
+  return unpack(packed, solver);
+}
+
+void Checkpointer::save(const SolverState& state) {
+  if (!enabled()) return;
+  const auto t0 = std::chrono::steady_clock::now();
+  collectively(comm_, [&] {
+    if (!comm_.is_root()) return;
+    Checkpoint c = fingerprints_;
+    c.state = state;
+    write_checkpoint(path_, c);
+  });
+  seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace logreg

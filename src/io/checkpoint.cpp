@@ -1,0 +1,97 @@
+#include "logreg/io/checkpoint.hpp"
+
+#include <cstdio>
+#include <sstream>
+#include <sys/stat.h>
+
+#include "logreg/errors.hpp"
+#include "logreg/io/atomic_file.hpp"
+#include "logreg/io/hdf5.hpp"
+
+namespace logreg {
+
+namespace {
+
+constexpr int64_t kFormatVersion = 1;
+
+void write_vec(h5::File& f, const std::string& name, const Vec& v) {
+  h5::write_vector(f, name, v.data(), static_cast<hsize_t>(v.size()));
+}
+
+Vec read_vec(const h5::File& f, const std::string& name) {
+  std::vector<double> v = h5::read_vector(f, name);
+  return Eigen::Map<Vec>(v.data(), static_cast<Index>(v.size()));
+}
+
+}  // namespace
+
+void write_checkpoint(const std::string& path, const Checkpoint& c,
+                      const std::function<void()>& before_rename) {
+  const std::string tmp = temporary_path_for(path);
+  try {
+    {
+      h5::File f(tmp, h5::File::Mode::Truncate);
+      f.write_attribute("/", "format_version", std::vector<int64_t>{kFormatVersion});
+      f.write_attribute("/", "solver", c.state.solver);
+      f.write_attribute("/", "iteration", std::vector<int64_t>{c.state.iteration});
+      f.write_attribute("/", "config", c.config_fingerprint);
+      f.write_attribute("/", "data", c.data_fingerprint);
+      write_vec(f, "x", c.state.x);
+      f.create_group("history");
+      f.write_attribute("history", "count", std::vector<int64_t>{static_cast<int64_t>(c.state.vectors.size())});
+      for (size_t i = 0; i < c.state.vectors.size(); ++i) {
+        write_vec(f, "history/" + std::to_string(i), c.state.vectors[i]);
+      }
+      h5::write_vector(f, "scalars", c.state.scalars.data(), c.state.scalars.size());
+      f.flush();
+    }
+    if (before_rename) before_rename();
+    commit_file(tmp, path);
+  } catch (...) {
+    std::remove(tmp.c_str());
+    throw;
+  }
+}
+
+std::optional<Checkpoint> read_checkpoint(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return std::nullopt;
+  h5::File f(path, h5::File::Mode::ReadOnly);
+  if (!f.has_attribute("/", "format_version") ||
+      f.read_int_attribute("/", "format_version").at(0) != kFormatVersion) {
+    throw DataError(path + ": not a logreg_dist checkpoint (or from an incompatible version)");
+  }
+  Checkpoint c;
+  c.state.solver = f.read_string_attribute("/", "solver");
+  c.state.iteration = static_cast<int>(f.read_int_attribute("/", "iteration").at(0));
+  c.config_fingerprint = f.read_string_attribute("/", "config");
+  c.data_fingerprint = f.read_string_attribute("/", "data");
+  c.state.x = read_vec(f, "x");
+  const int64_t count = f.read_int_attribute("history", "count").at(0);
+  for (int64_t i = 0; i < count; ++i) c.state.vectors.push_back(read_vec(f, "history/" + std::to_string(i)));
+  c.state.scalars = h5::read_vector(f, "scalars");
+  return c;
+}
+
+std::string fingerprint_difference(const std::string& now, const std::string& saved) {
+  std::istringstream a(now), b(saved);
+  std::string la, lb;
+  while (true) {
+    const bool ha = static_cast<bool>(std::getline(a, la));
+    const bool hb = static_cast<bool>(std::getline(b, lb));
+    if (!ha && !hb) return "";
+    if (ha && hb && la == lb) continue;
+    auto key = [](const std::string& l) { return l.substr(0, l.find('=')); };
+    auto value = [](const std::string& l) {
+      const size_t eq = l.find('=');
+      return eq == std::string::npos ? std::string("(none)") : l.substr(eq + 1);
+    };
+    if (ha && hb && key(la) == key(lb)) {
+      return key(la) + ": now " + value(la) + ", in the checkpoint " + value(lb);
+    }
+    return "now '" + (ha ? la : std::string("(nothing)")) + "', in the checkpoint '" +
+           (hb ? lb : std::string("(nothing)")) + "'";
+  }
+}
+
+}  // namespace logreg
