@@ -33,6 +33,7 @@ expect_error() {
   [ "$n" -eq 1 ] || fail "expected '$pattern' once in stderr, found $n times: $ERR"
   [ $((SECONDS - t0)) -le 10 ] || fail "took more than 10 s: $*"
   echo "ok: exit $code, '$pattern' ($*)"
+  LAST_MESSAGE=$(grep -F -- "$pattern" err.txt | head -1)
 }
 
 # start_bg NP ARGS...: starts logreg_dist on NP ranks in the background; sets BG_PID (mpirun).
