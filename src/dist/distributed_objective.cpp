@@ -38,8 +38,6 @@ DistributedObjective::DistributedObjective(std::unique_ptr<LocalObjective> local
   params_.validate();
   const Index d = local_->features();
   dim_ = params_.fit_intercept ? d + 1 : d;
-  mean_ = Vec::Zero(d);
-  scale_ = Vec::Ones(d);
   // One reduce: Σs, rows, and the weighted moments when standardizing.
   const Index m = params_.standardize ? 2 * d : 0;
   Vec buf = Vec::Zero(m + 2);
@@ -63,6 +61,7 @@ DistributedObjective::DistributedObjective(std::unique_ptr<LocalObjective> local
   if (params_.standardize) {
     const Vec mean = buf.head(d) / weight_sum_;
     const Vec var = (buf.segment(d, d) / weight_sum_ - mean.cwiseAbs2()).cwiseMax(0.0);
+    scale_ = Vec::Ones(d);
     for (Index j = 0; j < d; ++j) {
       const double sd = std::sqrt(var[j]);
       // Constant features keep scale 1: their centered column is zero and their weight stays 0.
@@ -79,23 +78,26 @@ DistributedObjective::DistributedObjective(std::unique_ptr<LocalObjective> local
 Vec DistributedObjective::to_model(const Vec& x) const {
   const Index d = local_->features();
   Vec theta(d + 1);
-  theta.head(d) = x.head(d).cwiseQuotient(scale_);
-  theta[d] = (params_.fit_intercept ? x[d] : 0.0) - mean_.dot(theta.head(d));
+  theta.head(d) = scale_.size() ? Vec(x.head(d).cwiseQuotient(scale_)) : Vec(x.head(d));
+  theta[d] = params_.fit_intercept ? x[d] : 0.0;
+  if (mean_.size()) theta[d] -= mean_.dot(theta.head(d));
   return theta;
 }
 
 Vec DistributedObjective::from_model(const Vec& theta) const {
   const Index d = local_->features();
   Vec x(dim_);
-  x.head(d) = theta.head(d).cwiseProduct(scale_);
-  if (params_.fit_intercept) x[d] = theta[d] + mean_.dot(theta.head(d));
+  x.head(d) = scale_.size() ? Vec(theta.head(d).cwiseProduct(scale_)) : Vec(theta.head(d));
+  if (params_.fit_intercept) x[d] = theta[d] + (mean_.size() ? mean_.dot(theta.head(d)) : 0.0);
   return x;
 }
 
 Vec DistributedObjective::pullback(const Vec& raw) const {
   const Index d = local_->features();
   Vec g(dim_);
-  g.head(d) = (raw.head(d) - mean_ * raw[d]).cwiseQuotient(scale_);
+  g.head(d) = raw.head(d);
+  if (mean_.size()) g.head(d) -= mean_ * raw[d];
+  if (scale_.size()) g.head(d).array() /= scale_.array();
   if (params_.fit_intercept) g[d] = raw[d];
   return g;
 }
@@ -146,7 +148,13 @@ Point DistributedObjective::evaluate(const Vec& x) {
 class DistributedLine final : public LineFunction {
  public:
   DistributedLine(DistributedObjective& obj, const Point& from, const Vec& dir)
-      : obj_(obj), x0_(from.x), dir_(dir), raw_dir_(obj.to_model(dir)), z0_(margins_of(from)) {}
+      : obj_(obj), x0_(from.x), dir_(dir), raw_dir_(obj.to_model(dir)), z0_(margins_of(from)) {
+    // The penalty along the line is a quadratic in α: keep its three coefficients.
+    const Index d = obj.local_->features();
+    xx_ = from.x.head(d).squaredNorm();
+    xd_ = from.x.head(d).dot(dir.head(d));
+    dd_ = dir.head(d).squaredNorm();
+  }
 
   std::pair<double, double> eval(double alpha) override {
     if (!have_zd_) {
@@ -161,16 +169,18 @@ class DistributedLine final : public LineFunction {
     Vec buf(2);
     buf << loss, slope;
     obj_.reduce(buf);
-    const Vec x = x0_ + alpha * dir_;
-    const Index d = obj_.local_->features();
-    const double f = buf[0] / obj_.weight_sum_ + obj_.penalty(x);
-    const double df = buf[1] / obj_.weight_sum_ + obj_.params_.l2 * x.head(d).dot(dir_.head(d));
+    const double l2 = obj_.params_.l2;
+    const double f = buf[0] / obj_.weight_sum_ + 0.5 * l2 * (xx_ + alpha * (2.0 * xd_ + alpha * dd_));
+    const double df = buf[1] / obj_.weight_sum_ + l2 * (xd_ + alpha * dd_);
     return {f, df};
   }
 
   Point point(double alpha) override {
     if (!have_zd_) return pass(alpha);
-    if (alpha == full_alpha_) return full_;
+    if (alpha == full_alpha_) {
+      full_alpha_ = std::numeric_limits<double>::quiet_NaN();  // handed over, not copied
+      return std::move(full_);
+    }
     const Index d = obj_.local_->features();
     auto cache = std::make_shared<MarginCache>();
     cache->z = z0_->z + alpha * zd_;
@@ -212,8 +222,11 @@ class DistributedLine final : public LineFunction {
   }
 
   DistributedObjective& obj_;
-  Vec x0_, dir_, raw_dir_;
+  const Vec& x0_;
+  const Vec& dir_;
+  Vec raw_dir_;
   std::shared_ptr<const MarginCache> z0_;
+  double xx_ = 0, xd_ = 0, dd_ = 0;
   // X̂ A dir for this rank's rows. A flag, not zd_.size(): a rank may hold no rows, and every
   // rank must take the same branch (the reduces must match).
   Vec zd_;
@@ -260,11 +273,10 @@ class DistributedHessian final : public HessianOperator {
     const Vec& mu = obj_.mean_;
     const double hbb = buf[d];
     Vec diag(obj_.dim_);
-    diag.head(d) = (buf.head(d) - 2.0 * mu.cwiseProduct(buf.segment(d + 1, d)) +
-                    mu.cwiseAbs2() * hbb)
-                       .cwiseQuotient(obj_.scale_.cwiseAbs2())
-                       .array() +
-                   obj_.params_.l2;
+    diag.head(d) = buf.head(d);
+    if (mu.size()) diag.head(d) += -2.0 * mu.cwiseProduct(buf.segment(d + 1, d)) + mu.cwiseAbs2() * hbb;
+    if (obj_.scale_.size()) diag.head(d).array() /= obj_.scale_.array().square();
+    diag.head(d).array() += obj_.params_.l2;
     if (obj_.params_.fit_intercept) diag[d] = hbb;
     return diag;
   }

@@ -17,10 +17,11 @@ struct History {
     const double sy = sk.dot(yk);
     // Skip pairs that would break positive definiteness (curvature condition not met).
     if (!(sy > 1e-12 * sk.norm() * yk.norm())) return;
+    // Drop the oldest pair first, so that at most `memory` pairs are ever held (d = 10⁶: 16 MB).
+    while (s.size() >= memory) s.pop_front(), y.pop_front(), rho.pop_front();
     s.push_back(std::move(sk));
     y.push_back(std::move(yk));
     rho.push_back(1.0 / sy);
-    while (s.size() > memory) s.pop_front(), y.pop_front(), rho.pop_front();
   }
 
   void clear() { s.clear(), y.clear(), rho.clear(); }

@@ -26,8 +26,9 @@ SolveResult minimize_nesterov(Objective& obj, const SolverState& start,
   // x_k (one pass).
   auto extrapolate = [&]() -> Point {
     const double beta = (t_prev - 1.0) / t;
-    if (beta <= 0 || (p.x - x_prev).squaredNorm() == 0) return p;
-    return obj.line(p, p.x - x_prev)->point(beta);
+    const Vec momentum = p.x - x_prev;
+    if (beta <= 0 || momentum.squaredNorm() == 0) return p;
+    return obj.line(p, momentum)->point(beta);
   };
   double step = 0.0;
   auto state = [&] { return SolverState{"nesterov", iter, p.x, {x_prev}, {t_prev, t, alpha}}; };
@@ -35,7 +36,8 @@ SolveResult minimize_nesterov(Objective& obj, const SolverState& start,
   Point y = extrapolate();
   while (true) {
     if (!std::isfinite(y.f)) return progress.finish(p, SolverStatus::NonFinite, iter);
-    auto line = obj.line(y, -y.g);
+    const Vec d = -y.g;
+    auto line = obj.line(y, d);
     double a = alpha;
     if (!fixed) {
       // f(y − αg) ≤ f(y) − (α/2)‖g‖²: the sufficient decrease of an L-smooth step with α ≤ 1/L.

@@ -44,6 +44,7 @@ class DistributedObjective final : public Objective {
   Index dim() const override { return dim_; }
   const Vec& l1_weights() const override { return l1_weights_; }
   Point evaluate(const Vec& x) override;
+  using Objective::line;
   std::unique_ptr<LineFunction> line(const Point& from, const Vec& direction) override;
   std::unique_ptr<HessianOperator> hessian_at(const Point& at) override;
   bool interrupted() const override { return interrupted_; }
@@ -66,6 +67,7 @@ class DistributedObjective final : public Objective {
   const LocalObjective& local() const { return *local_; }
   Communicator& comm() { return comm_; }
   const RegularizationParams& params() const { return params_; }
+  // Empty unless standardizing (then μ is empty too without an intercept).
   const Vec& feature_mean() const { return mean_; }
   const Vec& feature_scale() const { return scale_; }
 
@@ -87,7 +89,7 @@ class DistributedObjective final : public Objective {
   Index dim_ = 0;
   Index global_rows_ = 0;
   double weight_sum_ = 0.0;
-  Vec mean_, scale_;  // length d
+  Vec mean_, scale_;  // length d when standardizing, else empty (no d-length vectors to hold)
   Vec l1_weights_;
   bool interrupted_ = false;
   std::function<bool()> stop_source_;

@@ -22,13 +22,15 @@ struct Point {
   std::shared_ptr<const PointCache> cache;
 };
 
-// φ(α) = f(x + α d) along a fixed direction from a point.
+// φ(α) = f(x + α d) along a fixed direction from a point. It refers to the point and the
+// direction it was made from (no copies of d-length vectors), which must outlive it.
 class LineFunction {
  public:
   virtual ~LineFunction() = default;
   // Returns (φ(α), φ'(α)). The first call may cost one pass over the data; later calls reuse it.
   virtual std::pair<double, double> eval(double alpha) = 0;
   // The full point x + α d (value and gradient), reusing what eval computed where possible.
+  // Meant to be called once, for the accepted step.
   virtual Point point(double alpha) = 0;
 };
 
@@ -48,6 +50,9 @@ class Objective {
   virtual const Vec& l1_weights() const = 0;
   virtual Point evaluate(const Vec& x) = 0;
   virtual std::unique_ptr<LineFunction> line(const Point& from, const Vec& direction) = 0;
+  // A line function refers to its point and direction: temporaries would dangle.
+  std::unique_ptr<LineFunction> line(const Point&, Vec&&) = delete;
+  std::unique_ptr<LineFunction> line(Point&&, const Vec&) = delete;
   virtual std::unique_ptr<HessianOperator> hessian_at(const Point& at) = 0;
   // Sticky, agreed across ranks: a stop was requested (signal) in some reduce so far.
   virtual bool interrupted() const = 0;
