@@ -132,12 +132,16 @@ SolverState Checkpointer::start_state(Index dim, const std::string& solver, std:
 }
 
 void Checkpointer::save(const SolverState& state) {
+  save([&] { return state; });
+}
+
+void Checkpointer::save(const std::function<SolverState()>& snapshot) {
   if (!enabled()) return;
   const auto t0 = std::chrono::steady_clock::now();
   collectively(comm_, [&] {
     if (!comm_.is_root()) return;
     Checkpoint c = fingerprints_;
-    c.state = state;
+    c.state = snapshot();
     write_checkpoint(path_, c);
   });
   seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -180,8 +180,9 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
     if (config.output.log_every > 0 && r.iteration % config.output.log_every == 0) {
       log_iteration(r);
     }
-    if (r.iteration > first_iteration && r.iteration % config.checkpoint.every == 0) {
-      checkpointer.save(r.state());
+    if (checkpointer.enabled() && r.iteration > first_iteration &&
+        r.iteration % config.checkpoint.every == 0) {
+      checkpointer.save(r.state);
     }
     return true;
   };

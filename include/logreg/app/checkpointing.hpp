@@ -3,6 +3,7 @@
 // broadcast, so a run may resume on any rank count.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <string>
 
@@ -28,6 +29,9 @@ class Checkpointer {
 
   // Collective: rank 0 writes atomically; a failure is agreed and thrown on every rank.
   void save(const SolverState& state);
+  // Same, taking the state from `snapshot`, which only rank 0 calls (a snapshot copies the
+  // solver history: 2·memory vectors of d for L-BFGS).
+  void save(const std::function<SolverState()>& snapshot);
 
   double seconds() const { return seconds_; }
 

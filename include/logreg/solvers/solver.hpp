@@ -50,7 +50,7 @@ using Observer = std::function<bool(const IterationReport&)>;
 
 struct SolveResult {
   Point point;        // final iterate (the last good one after a non-finite step)
-  SolverState state;  // everything needed to continue from `point` (for the final checkpoint)
+  SolverState state;  // to continue from `point`; filled when Interrupted or NonFinite only
   SolverStatus status = SolverStatus::MaxIter;
   int iterations = 0;
   double objective = 0.0;
