@@ -12,5 +12,6 @@ mpi_environment
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:exitcode=86:fast_unwind_on_malloc=0"
 export LSAN_OPTIONS="suppressions=$LOGREG_ROOT/scripts/sanitizers.supp:print_suppressions=0"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+export LOGREG_TEST_TIME_SCALE=6  # instrumented code runs several times slower
 cd "$LOGREG_BUILD"
 ctest --output-on-failure -j "$(nproc)" --timeout 900 "$@"

@@ -80,7 +80,7 @@ wait_bg
 elapsed=$(echo "$(date +%s.%N) - $t0" | bc)
 echo "kill -9 of rank pid $victim: job ended in ${elapsed} s with exit $RC"
 [ "$RC" -ne 0 ] || fail "job survived a killed rank?"
-awk -v e="$elapsed" 'BEGIN { exit !(e <= 10) }' || fail "job took ${elapsed} s to end"
+awk -v e="$elapsed" -v s="$SCALE" 'BEGIN { exit !(e <= 10 * s) }' || fail "job took ${elapsed} s to end"
 "$PY" -c "
 import h5py; c = h5py.File('ck/ckpt.h5'); print('  checkpoint intact at iteration', c.attrs['iteration'][0])
 assert c.attrs['iteration'][0] >= 5 and c.attrs['iteration'][0] % 5 == 0"
