@@ -128,7 +128,7 @@ TEST(Cli, ParsesTrainingAndPredictForms) {
   o = parse_cli(8, pred);
   EXPECT_EQ(o.mode, CliOptions::Mode::Predict);
   EXPECT_EQ(o.model_path, "m.h5");
-  EXPECT_EQ(o.data_path, "d.h5");
+  EXPECT_EQ(o.data_paths, std::vector<std::string>{"d.h5"});
   EXPECT_EQ(o.output_path, "p.h5");
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 #include <vector>
 
 #include "logreg/core/evaluation.hpp"
@@ -88,6 +89,48 @@ TEST(Evaluation, AucAccuracyLogLoss) {
   z << 0, 0;
   yy << 0, 1;
   EXPECT_DOUBLE_EQ(mean_log_loss_from_margins(z, yy), std::log(2.0));
+}
+
+}  // namespace logreg
+
+namespace logreg {
+
+TEST(Evaluation, HistogramAucIsWithinItsBoundOfTheExactAuc) {
+  std::mt19937_64 rng(9);
+  std::normal_distribution<double> nd;
+  for (int trial = 0; trial < 5; ++trial) {
+    const Index n = 20000;
+    Vec z(n), y(n), p(n);
+    for (Index i = 0; i < n; ++i) {
+      y[i] = (i % 3 == 0) ? 1.0 : 0.0;
+      z[i] = nd(rng) * (1 + trial) + (y[i] > 0 ? 0.8 : 0.0);
+      if (trial == 4) z[i] = std::round(z[i] * 4) / 4;  // many exact ties
+      p[i] = sigmoid(z[i]);
+    }
+    const Index bins = 1 << 16;
+    Vec pos = Vec::Zero(bins), neg = Vec::Zero(bins);
+    margin_histogram(z, y, z.minCoeff(), z.maxCoeff(), pos, neg);
+    double bound = -1;
+    const double approx = auc_from_histogram(pos, neg, &bound);
+    const double exact = roc_auc(p, y);
+    EXPECT_LE(std::abs(approx - exact), bound + 1e-15) << trial;
+    if (trial < 4) EXPECT_LT(bound, 1e-4) << trial;   // continuous scores: fine bins resolve them
+    if (trial == 4) EXPECT_NEAR(approx, exact, 1e-12);  // exact ties fall in one bin: counted ½
+    EXPECT_EQ(pos.sum() + neg.sum(), n);
+  }
+}
+
+TEST(Evaluation, MetricSumsMatchDirectFormulas) {
+  Vec z(4), y(4);
+  z << -2, 0, 0.5, 3;
+  y << 0, 1, 0, 1;
+  MetricSums m = metric_sums(z, y);
+  EXPECT_DOUBLE_EQ(m.rows, 4);
+  EXPECT_DOUBLE_EQ(m.positives, 2);
+  EXPECT_DOUBLE_EQ(m.correct, 2);  // z = 0 predicts class 0 (probability 0.5 is not > 0.5)
+  double expect = 0;
+  for (int i = 0; i < 4; ++i) expect += logistic_loss(z[i], y[i]);
+  EXPECT_DOUBLE_EQ(m.log_loss, expect);
 }
 
 }  // namespace logreg

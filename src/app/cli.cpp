@@ -34,7 +34,8 @@ CliOptions parse_cli(int argc, const char* const* argv) {
   po::options_description pred("Prediction (logreg_dist predict ...)");
   pred.add_options()
       ("model", po::value<std::string>(&opt.model_path), "model file written by training")
-      ("data", po::value<std::string>(&opt.data_path), "data file(s): path, or glob")
+      ("data", po::value<std::vector<std::string>>(&opt.data_paths)->multitoken()->composing(),
+       "data file(s) or globs; rows concatenate in the order given")
       ("output", po::value<std::string>(&opt.output_path), "output HDF5 file with dataset prob")
       ("features", po::value<std::string>(&opt.features)->default_value("X"), "features dataset or CSR group")
       ("labels", po::value<std::string>(&opt.labels)->default_value("y"), "labels dataset (optional in the file)");
@@ -77,10 +78,10 @@ CliOptions parse_cli(int argc, const char* const* argv) {
   if (predict) {
     opt.mode = CliOptions::Mode::Predict;
     if (!positional.empty()) throw ConfigError("predict: unexpected argument '" + positional[0] + "'\n" + kUsage);
-    for (const auto& [name, value] : {std::pair{"--model", &opt.model_path}, {"--data", &opt.data_path},
-                                      {"--output", &opt.output_path}}) {
+    for (const auto& [name, value] : {std::pair{"--model", &opt.model_path}, {"--output", &opt.output_path}}) {
       if (value->empty()) throw ConfigError(std::string("predict: ") + name + " is required\n" + kUsage);
     }
+    if (opt.data_paths.empty()) throw ConfigError(std::string("predict: --data is required\n") + kUsage);
     return opt;
   }
   if (positional.size() != 1) {

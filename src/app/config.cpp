@@ -153,6 +153,12 @@ const std::vector<std::pair<std::string, Field>>& fields() {
                             [](const Config& c, YAML::Emitter& e) { e << c.checkpoint.every; }}},
       {"checkpoint.resume", {[](Config& c, const YAML::Node& n, const std::string& k) { c.checkpoint.resume = read_string(n, k); },
                              [](const Config& c, YAML::Emitter& e) { e << c.checkpoint.resume; }}},
+      {"early_stopping.metric", {[](Config& c, const YAML::Node& n, const std::string& k) { c.early_stopping.metric = read_optional_string(n, k); },
+                                 [](const Config& c, YAML::Emitter& e) { emit_optional(e, c.early_stopping.metric); }}},
+      {"early_stopping.patience", {[](Config& c, const YAML::Node& n, const std::string& k) { c.early_stopping.patience = read_int(n, k); },
+                                   [](const Config& c, YAML::Emitter& e) { e << c.early_stopping.patience; }}},
+      {"early_stopping.min_delta", {[](Config& c, const YAML::Node& n, const std::string& k) { c.early_stopping.min_delta = read_number(n, k); },
+                                    [](const Config& c, YAML::Emitter& e) { e << fmt_double(c.early_stopping.min_delta); }}},
   };
   return table;
 }
@@ -224,6 +230,16 @@ void validate(const Config& c) {
   if (r != "auto" && r != "never" && r != "require") {
     throw ConfigError("checkpoint.resume: expected auto, never or require, got '" + r + "'");
   }
+  const auto& es = c.early_stopping;
+  if (!es.metric.empty() && es.metric != "val_logloss" && es.metric != "val_auc" &&
+      es.metric != "val_accuracy") {
+    throw ConfigError("early_stopping.metric: expected null, val_logloss, val_auc or val_accuracy, got '" + es.metric + "'");
+  }
+  if (!es.metric.empty() && c.data.validation.empty()) {
+    throw ConfigError("early_stopping.metric: needs data.validation");
+  }
+  if (es.patience < 1) throw ConfigError("early_stopping.patience: must be >= 1, got " + std::to_string(es.patience));
+  if (es.min_delta < 0) throw ConfigError("early_stopping.min_delta: must be >= 0, got " + fmt_double(es.min_delta));
   if (r == "require" && c.checkpoint.path.empty()) {
     throw ConfigError("checkpoint.resume: 'require' needs checkpoint.path");
   }

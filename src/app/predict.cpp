@@ -4,9 +4,9 @@
 #include <ostream>
 
 #include "logreg/app/load.hpp"
-#include "logreg/core/evaluation.hpp"
 #include "logreg/core/local_objective.hpp"
 #include "logreg/core/logistic.hpp"
+#include "logreg/dist/evaluator.hpp"
 #include "logreg/errors.hpp"
 #include "logreg/io/atomic_file.hpp"
 #include "logreg/io/hdf5.hpp"
@@ -17,58 +17,49 @@ namespace logreg {
 int run_predict(Communicator& comm, const CliOptions& cli, std::ostream& out) {
   // θ from rank 0, shared with all.
   std::vector<double> theta_buf;
-  std::string shape;
+  bool has_labels = false;
   collectively(comm, [&] {
     if (!comm.is_root()) return;
     ModelRecord m = read_model(cli.model_path);
     theta_buf.assign(m.coef.data(), m.coef.data() + m.coef.size());
     theta_buf.push_back(m.intercept);
     ensure_parent_directory(cli.output_path, "--output");
+    // Labels are used when the first data file has them.
+    auto files = expand_paths(cli.data_paths, "--data");
+    has_labels = h5::File(files.front(), h5::File::Mode::ReadOnly).exists(cli.labels);
   });
-  double len = static_cast<double>(theta_buf.size());
-  comm.broadcast({&len, 1}, 0);
-  theta_buf.resize(static_cast<size_t>(len));
+  double head[2] = {static_cast<double>(theta_buf.size()), has_labels ? 1.0 : 0.0};
+  comm.broadcast(head, 0);
+  theta_buf.resize(static_cast<size_t>(head[0]));
+  has_labels = head[1] > 0;
   comm.broadcast(theta_buf, 0);
   const Vec theta = Eigen::Map<const Vec>(theta_buf.data(), static_cast<Index>(theta_buf.size()));
   const Index d = theta.size() - 1;
 
-  // Labels are used when the first data file has them.
   DataSource source;
   source.features = cli.features;
-  bool has_labels = false;
-  collectively(comm, [&] {
-    auto files = expand_paths({cli.data_path}, "--data");
-    h5::File f(files.front(), h5::File::Mode::ReadOnly);
-    has_labels = f.exists(cli.labels);
-  });
-  if (has_labels) source.labels = cli.labels;
-  else source.labels.clear();
-  LoadedData data = load_distributed(comm, {cli.data_path}, "--data", source);
+  source.labels = has_labels ? cli.labels : std::string();
+  LoadedData data = load_distributed(comm, cli.data_paths, "--data", source);
   if (data.layout.cols != d) {
-    throw DataError(cli.data_path + ": has " + std::to_string(data.layout.cols) +
+    throw DataError(data.layout.files.front().path + ": has " + std::to_string(data.layout.cols) +
                     " features but the model " + cli.model_path + " has " + std::to_string(d));
   }
-  auto local = make_local_objective(std::move(data.shard));
-  Vec z(local->rows());
-  local->margins(theta, z);
-  Vec prob = z.unaryExpr([](double v) { return sigmoid(v); });
+  DistributedEvaluator evaluator(make_local_objective(std::move(data.shard)), comm);
+  Vec z(evaluator.local().rows());
+  evaluator.local().margins(theta, z);
+  const Vec prob = z.unaryExpr([](double v) { return sigmoid(v); });
 
-  // Rows are gathered in rank order, which is the global row order.
-  std::vector<double> all_prob, all_z, all_y;
-  std::vector<int> counts;
-  comm.allgather({prob.data(), static_cast<size_t>(prob.size())}, all_prob, counts);
-  if (has_labels) {
-    comm.allgather({z.data(), static_cast<size_t>(z.size())}, all_z, counts);
-    const Vec& y = local->shard().y;
-    comm.allgather({y.data(), static_cast<size_t>(y.size())}, all_y, counts);
-  }
+  // Rank blocks are contiguous and in rank order, so gathering restores the row order.
+  std::vector<double> all;
+  comm.gather_to_root({prob.data(), static_cast<size_t>(prob.size())}, all);
   collectively(comm, [&] {
     if (!comm.is_root()) return;
     const std::string tmp = temporary_path_for(cli.output_path);
     try {
       {
         h5::File f(tmp, h5::File::Mode::Truncate);
-        h5::write_vector(f, "prob", all_prob.data(), all_prob.size());
+        h5::write_vector(f, "prob", all.data(), all.size());
+        f.write_attribute("/", "model", cli.model_path);
       }
       commit_file(tmp, cli.output_path);
     } catch (...) {
@@ -76,14 +67,14 @@ int run_predict(Communicator& comm, const CliOptions& cli, std::ostream& out) {
       throw;
     }
   });
+  EvalMetrics m;
+  if (has_labels) m = evaluator.evaluate(theta);
   if (comm.is_root()) {
-    const Index n = static_cast<Index>(all_prob.size());
-    out << "wrote " << n << " probabilities to " << cli.output_path << "\n";
+    out << "wrote " << all.size() << " probabilities to " << cli.output_path << "\n";
     if (has_labels) {
-      Eigen::Map<const Vec> p(all_prob.data(), n), zz(all_z.data(), n), y(all_y.data(), n);
       char buf[256];
-      std::snprintf(buf, sizeof buf, "log_loss %.10f  accuracy %.6f  auc %.6f\n",
-                    mean_log_loss_from_margins(zz, y), accuracy(p, y), roc_auc(p, y));
+      std::snprintf(buf, sizeof buf, "log_loss %.10f  accuracy %.6f  auc %.6f\n", m.log_loss,
+                    m.accuracy, m.auc);
       out << buf;
     }
   }

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <ostream>
 
@@ -12,6 +13,7 @@
 #include "logreg/app/metrics.hpp"
 #include "logreg/app/signals.hpp"
 #include "logreg/dist/distributed_objective.hpp"
+#include "logreg/dist/evaluator.hpp"
 #include "logreg/errors.hpp"
 #include "logreg/io/atomic_file.hpp"
 #include "logreg/io/model_io.hpp"
@@ -79,6 +81,35 @@ bool writes_model(SolverStatus status) {
   return status != SolverStatus::NonFinite && status != SolverStatus::Interrupted;
 }
 
+// Loads a validation or test set whose rows are evaluated in place on their ranks.
+std::unique_ptr<DistributedEvaluator> load_evaluator(Communicator& comm, const Config& config,
+                                                     const std::vector<std::string>& files,
+                                                     const char* key, Index n_features) {
+  if (files.empty()) return nullptr;
+  DataSource source = source_for(config);
+  source.weights.clear();  // metrics are unweighted, like scikit-learn's defaults
+  LoadedData d = load_distributed(comm, files, key, source);
+  if (d.layout.cols != n_features) {
+    throw DataError(std::string(key) + ": has " + std::to_string(d.layout.cols) +
+                    " features but data.train has " + std::to_string(n_features));
+  }
+  return std::make_unique<DistributedEvaluator>(make_local_objective(std::move(d.shard)), comm);
+}
+
+void add_metrics(JsonObject& json, const std::string& prefix, const EvalMetrics& m) {
+  json.add(prefix + "logloss", m.log_loss)
+      .add(prefix + "accuracy", m.accuracy)
+      .add(prefix + "auc", m.auc)
+      .add(prefix + "auc_bound", m.auc_bound);
+}
+
+// Early stopping compares "lower is better" scores.
+double score(const std::string& metric, const EvalMetrics& m) {
+  if (metric == "val_auc") return -m.auc;
+  if (metric == "val_accuracy") return -m.accuracy;
+  return m.log_loss;
+}
+
 }  // namespace
 
 int run_check(Communicator& comm, const Config& config, std::ostream& out) {
@@ -121,6 +152,11 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
   DistributedObjective objective(make_local_objective(std::move(train.shard)), comm, reg);
   objective.set_stop_source(stop_requested);
 
+  std::unique_ptr<DistributedEvaluator> validation =
+      load_evaluator(comm, config, config.data.validation, "data.validation", n_features);
+  std::unique_ptr<DistributedEvaluator> test =
+      load_evaluator(comm, config, config.data.test, "data.test", n_features);
+
   Checkpointer checkpointer(comm, config, train.layout);
   const SolverState start = checkpointer.start_state(objective.dim(), config.effective_solver(), out);
   const bool resumed = start.iteration > 0;
@@ -150,41 +186,82 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
   }
 
   const auto t_train = Clock::now();
-  double log_s = 0.0;
+  double log_s = 0.0, eval_s = 0.0;
   int last_logged = -1;
-  auto log_iteration = [&](const IterationReport& r) {
+  auto evaluate = [&](DistributedEvaluator& set, const Vec& x) {
+    const auto t0 = Clock::now();
+    EvalMetrics m = set.evaluate(objective.to_model(x));
+    eval_s += since(t0);
+    return m;
+  };
+  auto log_iteration = [&](const IterationReport& r, const EvalMetrics* val) {
     const auto t0 = Clock::now();
     last_logged = r.iteration;
     if (root) {
       const double loss = objective.loss_part(*r.point);
-      out << format("iter %6d  objective %.12e  loss %.6e  |grad| %.3e  step %.2e  time %.2fs\n",
-                    r.iteration, r.objective, loss, r.grad_norm, r.step, since(t_train));
+      std::string line =
+          format("iter %6d  objective %.12e  loss %.6e  |grad| %.3e  step %.2e  time %.2fs",
+                 r.iteration, r.objective, loss, r.grad_norm, r.step, since(t_train));
+      if (val) {
+        line += format("  val: logloss %.6f acc %.4f auc %.4f", val->log_loss, val->accuracy, val->auc);
+      }
+      out << line << "\n";
       out.flush();
-      metrics->write(JsonObject()
-                         .add("iter", r.iteration)
-                         .add("objective", r.objective)
-                         .add("loss", loss)
-                         .add("grad_norm", r.grad_norm)
-                         .add("step", r.step)
-                         .add("elapsed_s", since(t_train))
-                         .add("compute_s", objective.stats().compute_s)
-                         .add("comm_s", objective.stats().comm_s));
+      JsonObject json;
+      json.add("iter", r.iteration)
+          .add("objective", r.objective)
+          .add("loss", loss)
+          .add("grad_norm", r.grad_norm)
+          .add("step", r.step)
+          .add("elapsed_s", since(t_train))
+          .add("compute_s", objective.stats().compute_s)
+          .add("comm_s", objective.stats().comm_s);
+      if (val) add_metrics(json, "val_", *val);
+      metrics->write(json);
     }
     log_s += since(t0);
   };
+
+  // Early stopping keeps the best point seen (identical on every rank: the metrics are reduced).
+  const EarlyStoppingConfig& es = config.early_stopping;
+  struct Best {
+    double score = std::numeric_limits<double>::infinity();
+    int iteration = -1, since = 0;
+    Vec x;
+    double objective = 0.0;
+    EvalMetrics val;
+  } best;
   double last_step = 0.0;
   int first_iteration = -1;
   Observer observer = [&](const IterationReport& r) {
     last_step = r.step;
     if (first_iteration < 0) first_iteration = r.iteration;
-    if (config.output.log_every > 0 && r.iteration % config.output.log_every == 0) {
-      log_iteration(r);
+    const bool log_now = config.output.log_every > 0 && r.iteration % config.output.log_every == 0;
+    const bool eval_now = validation && (log_now || (!es.metric.empty() && config.output.log_every == 0));
+    bool keep_going = true;
+    EvalMetrics val;
+    if (eval_now) {
+      val = evaluate(*validation, r.point->x);
+      if (!es.metric.empty()) {
+        const double sc = score(es.metric, val);
+        if (sc < best.score - es.min_delta) {
+          best.score = sc;
+          best.iteration = r.iteration;
+          best.since = 0;
+          best.x = r.point->x;
+          best.objective = r.objective;
+          best.val = val;
+        } else if (++best.since >= es.patience) {
+          keep_going = false;
+        }
+      }
     }
+    if (log_now) log_iteration(r, eval_now ? &val : nullptr);
     if (checkpointer.enabled() && r.iteration > first_iteration &&
         r.iteration % config.checkpoint.every == 0) {
       checkpointer.save(r.state);
     }
-    return true;
+    return keep_going;
   };
 
   SolveResult result = minimize(objective, start, sp, observer);
@@ -200,17 +277,27 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
     r.grad_norm = result.grad_norm;
     r.step = last_step;
     r.point = &result.point;
-    log_iteration(r);
+    if (validation) {
+      const EvalMetrics val = evaluate(*validation, result.point.x);
+      log_iteration(r, &val);
+    } else {
+      log_iteration(r, nullptr);
+    }
   }
 
   const ObjectiveStats& st = objective.stats();
   const double checkpoint_s = checkpointer.seconds();
-  const double update_s = std::max(0.0, train_s - st.compute_s - st.comm_s - checkpoint_s - log_s);
+  const double update_s =
+      std::max(0.0, train_s - st.compute_s - st.comm_s - checkpoint_s - log_s - eval_s);
   RankStats times =
       reduce_stats(comm, {load_s, st.compute_s, st.comm_s, update_s, checkpoint_s, peak_rss_mb()});
 
-  const Vec theta = objective.to_model(result.point.x);
+  // With early stopping the saved model is the best on the validation set.
+  const bool use_best = !es.metric.empty() && best.iteration >= 0;
+  const Vec theta = objective.to_model(use_best ? best.x : result.point.x);
   const bool converged = result.status == SolverStatus::Converged;
+  EvalMetrics test_metrics;
+  if (test && writes_model(result.status)) test_metrics = test->evaluate(theta);
   int code = exit_code_for(result.status);
   if (writes_model(result.status)) {
     ModelRecord model;
@@ -225,6 +312,20 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
     model.l1 = reg.l1;
     model.n_samples = objective.global_rows();
     model.n_features = n_features;
+    if (use_best) {
+      model.objective = best.objective;
+      model.extra["best_iteration"] = best.iteration;
+      model.extra["early_stopped"] = result.status == SolverStatus::Stopped ? 1.0 : 0.0;
+      model.extra["val_logloss"] = best.val.log_loss;
+      model.extra["val_accuracy"] = best.val.accuracy;
+      model.extra["val_auc"] = best.val.auc;
+      model.strings["selected_by"] = "best " + es.metric + " on data.validation";
+    }
+    if (test) {
+      model.extra["test_logloss"] = test_metrics.log_loss;
+      model.extra["test_accuracy"] = test_metrics.accuracy;
+      model.extra["test_auc"] = test_metrics.auc;
+    }
     collectively(comm, [&] {
       if (root) write_model(config.output.model, model);
     });
@@ -248,9 +349,12 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
         .add("hessian_products", st.hessian_products)
         .add("line_trials", st.line_trials)
         .add_raw("peak_rss_mb", JsonObject().add("max", times.max[5]).str())
+        .add("eval_s", eval_s)
         .add("ranks", comm.size())
         .add("n_samples", static_cast<long>(objective.global_rows()))
         .add("n_features", static_cast<long>(n_features));
+    if (use_best) summary.add("best_iteration", best.iteration).add("selected_by", es.metric);
+    if (test && writes_model(result.status)) add_metrics(summary, "test_", test_metrics);
     metrics->write(summary);
     out << format("%s after %d iterations: objective %.12e, |grad| %.3e (tol %.1e)\n",
                   converged ? "converged" : ("stopped: " + std::string(to_string(result.status))).c_str(),
@@ -272,6 +376,14 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
       out << "stopped by a signal after iteration " << result.iterations << "; " << saved
           << "; no model written. Run the same command again to resume.\n";
     } else {
+      if (use_best) {
+        out << format("early stopping on %s: best at iteration %d (val logloss %.6f, accuracy %.4f, auc %.4f) is saved\n",
+                      es.metric.c_str(), best.iteration, best.val.log_loss, best.val.accuracy, best.val.auc);
+      }
+      if (test) {
+        out << format("test: logloss %.6f  accuracy %.4f  auc %.4f (%.0f rows)\n", test_metrics.log_loss,
+                      test_metrics.accuracy, test_metrics.auc, test_metrics.rows);
+      }
       out << "model written to " << config.output.model << "\n";
     }
     out.flush();

@@ -106,6 +106,19 @@ void MpiCommunicator::allgather(std::span<const double> mine, std::vector<double
                  impl_->comm);
 }
 
+void MpiCommunicator::gather_to_root(std::span<const double> mine, std::vector<double>& all) {
+  int n = static_cast<int>(mine.size());
+  std::vector<int> counts(rank_ == 0 ? size_ : 0), displs(rank_ == 0 ? size_ : 0);
+  MPI_Gather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, impl_->comm);
+  all.clear();
+  if (rank_ == 0) {
+    for (int r = 1; r < size_; ++r) displs[r] = displs[r - 1] + counts[r - 1];
+    all.resize(static_cast<size_t>(displs.back() + counts.back()));
+  }
+  MPI_Gatherv(mine.data(), n, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE, 0,
+              impl_->comm);
+}
+
 void MpiCommunicator::barrier() { MPI_Barrier(impl_->comm); }
 
 void MpiCommunicator::abort(int code) {

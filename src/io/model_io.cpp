@@ -25,6 +25,7 @@ void write_model(const std::string& path, const ModelRecord& m) {
       f.write_attribute("/", "n_samples", std::vector<int64_t>{m.n_samples});
       f.write_attribute("/", "n_features", std::vector<int64_t>{m.n_features});
       for (const auto& [k, v] : m.extra) f.write_attribute("/", k, v);
+      for (const auto& [k, v] : m.strings) f.write_attribute("/", k, v);
       f.flush();
     }
     commit_file(tmp, path);

@@ -13,7 +13,8 @@ struct CliOptions {
   bool check = false;
   bool print_config = false;
   // predict
-  std::string model_path, data_path, output_path;
+  std::string model_path, output_path;
+  std::vector<std::string> data_paths;  // files or globs, rows concatenate in order
   std::string features = "X", labels = "y";
   std::string help_text;
 };

@@ -44,12 +44,19 @@ struct CheckpointConfig {
   std::string resume = "auto";  // auto | never | require
 };
 
+struct EarlyStoppingConfig {
+  std::string metric;  // empty = off; val_logloss | val_auc | val_accuracy
+  int patience = 10;   // evaluations without improvement before stopping
+  double min_delta = 0.0;
+};
+
 struct Config {
   DataConfig data;
   ModelConfig model;
   SolverConfig solver;
   OutputConfig output;
   CheckpointConfig checkpoint;
+  EarlyStoppingConfig early_stopping;
 
   // The solver actually run: owlqn whenever l1 > 0 (SPEC §3).
   std::string effective_solver() const;

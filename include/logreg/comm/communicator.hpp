@@ -31,6 +31,9 @@ class Communicator {
   // Gathers one block of doubles per rank onto every rank (variable lengths).
   virtual void allgather(std::span<const double> mine, std::vector<double>& all,
                          std::vector<int>& counts) = 0;
+  // Gathers one block of doubles per rank onto rank 0, in rank order (`all` is left empty on
+  // the other ranks).
+  virtual void gather_to_root(std::span<const double> mine, std::vector<double>& all) = 0;
   virtual void barrier() = 0;
   // Collective: every rank passes its own error (code 0 = fine) and gets the same verdict.
   AgreedError agree_on_error(int code, const std::string& message);
@@ -51,6 +54,9 @@ class SerialCommunicator final : public Communicator {
   void broadcast(std::string&, int) override {}
   void allgather(std::span<const double> mine, std::vector<double>& all,
                  std::vector<int>& counts) override;
+  void gather_to_root(std::span<const double> mine, std::vector<double>& all) override {
+    all.assign(mine.begin(), mine.end());
+  }
   void barrier() override {}
   [[noreturn]] void abort(int code) override;
 };
@@ -72,6 +78,7 @@ class MpiCommunicator final : public Communicator {
   void broadcast(std::string& text, int root) override;
   void allgather(std::span<const double> mine, std::vector<double>& all,
                  std::vector<int>& counts) override;
+  void gather_to_root(std::span<const double> mine, std::vector<double>& all) override;
   void barrier() override;
   [[noreturn]] void abort(int code) override;
 

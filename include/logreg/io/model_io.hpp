@@ -20,7 +20,8 @@ struct ModelRecord {
   double l1 = 0.0;
   Index n_samples = 0;
   Index n_features = 0;
-  std::map<std::string, double> extra;  // further numeric attributes (e.g. test metrics)
+  std::map<std::string, double> extra;         // further numeric attributes (e.g. test metrics)
+  std::map<std::string, std::string> strings;  // further string attributes
 };
 
 // Writes atomically (temporary file, fsync, rename): a failure leaves any previous file intact.

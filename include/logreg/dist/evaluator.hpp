@@ -1,0 +1,35 @@
+// Classification metrics of a model on a data set spread over the ranks, without gathering
+// rows: log-loss and accuracy from reduced sums; ROC AUC from positive/negative histograms of
+// the margins over their global range (one reduce of 2·bins counts), with an error bound.
+#pragma once
+
+#include <memory>
+
+#include "logreg/comm/communicator.hpp"
+#include "logreg/core/local_objective.hpp"
+
+namespace logreg {
+
+struct EvalMetrics {
+  double log_loss = 0.0;  // mean over rows (unweighted, like scikit-learn's log_loss)
+  double accuracy = 0.0;  // predicted class 1 when z > 0 (probability > 0.5)
+  double auc = 0.0;       // NaN when one class is absent
+  double auc_bound = 0.0; // |auc − exact AUC| ≤ auc_bound
+  double rows = 0.0;
+};
+
+class DistributedEvaluator {
+ public:
+  static constexpr Index kBins = 1 << 16;
+  DistributedEvaluator(std::unique_ptr<LocalObjective> local, Communicator& comm);
+  // Collective. θ = [w; b] in original units.
+  EvalMetrics evaluate(const Vec& theta);
+  const LocalObjective& local() const { return *local_; }
+
+ private:
+  std::unique_ptr<LocalObjective> local_;
+  Communicator& comm_;
+  Vec z_, hist_;  // sized once
+};
+
+}  // namespace logreg
