@@ -214,9 +214,23 @@ hid_t native_type() {
   return std::is_same_v<T, double> ? H5T_NATIVE_DOUBLE : H5T_NATIVE_FLOAT;
 }
 
+// True when every value is finite: v·0 is 0 for finite v and NaN for ±inf or NaN, and the
+// lane sums vectorize (a scalar isfinite loop was a visible share of the load time).
+template <typename T>
+bool all_finite(const T* v, Index n) {
+  double l[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  Index i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (int k = 0; k < 8; ++k) l[k] += static_cast<double>(v[i + k]) * 0.0;
+  }
+  for (; i < n; ++i) l[0] += static_cast<double>(v[i]) * 0.0;
+  return std::isfinite(((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7])));
+}
+
 template <typename T>
 void check_finite(const T* values, Index count, Index per_row, const std::string& where,
                   Index global_row0, const FileLayout& f, Index file_row0) {
+  if (all_finite(values, count)) return;
   for (Index i = 0; i < count; ++i) {
     if (!std::isfinite(values[i])) {
       Index r = i / per_row;
@@ -313,7 +327,8 @@ CsrMatrix<T> load_csr(const DataSource& source, const DataLayout& layout, RowRan
     }
     dat.read_rows(static_cast<hsize_t>(p[0]), static_cast<hsize_t>(count), native_type<T>(),
                   values.data() + at);
-    for (int64_t j = 0; j < count; ++j) {
+    const bool finite = all_finite(values.data() + at, count);
+    for (int64_t j = 0; j < count && !finite; ++j) {
       if (!std::isfinite(values[static_cast<size_t>(at + j)])) {
         const int64_t pos = p[0] + j;
         Index r = static_cast<Index>(std::upper_bound(p.begin(), p.end(), pos) - p.begin()) - 1;
