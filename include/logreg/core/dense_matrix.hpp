@@ -32,13 +32,7 @@ class DenseMatrix {
   void multiply(Index i0, Index n, ConstVecRef w, double b, VecRef out) const {
     const Index d = cols();
     const T* x = x_.data() + i0 * d;
-    Index i = 0;
-    double z[4];
-    for (; i + 4 <= n; i += 4) {
-      lane_dot4(x + i * d, x + (i + 1) * d, x + (i + 2) * d, x + (i + 3) * d, w.data(), d, z);
-      for (int k = 0; k < 4; ++k) out[i + k] = z[k] + b;
-    }
-    for (; i < n; ++i) out[i] = lane_dot(x + i * d, w.data(), d) + b;
+    for (Index i = 0; i < n; ++i) out[i] = lane_dot(x + i * d, w.data(), d) + b;
   }
 
   // g += X[i0 : i0+n]ᵀ r, row after row (see kernels.hpp). Plain loops, not Eigen's GEMV: its
@@ -46,23 +40,7 @@ class DenseMatrix {
   void transpose_multiply_add(Index i0, Index n, ConstVecRef r, VecRef g) const {
     const Index d = cols();
     double* gp = g.data();
-    Index i = 0;
-    // Four rows per sweep over g, added in row order: same rounding as one row at a time, a
-    // quarter of the loads and stores of g.
-    for (; i + 4 <= n; i += 4) {
-      const T* x0 = x_.data() + (i0 + i) * d;
-      const T *x1 = x0 + d, *x2 = x1 + d, *x3 = x2 + d;
-      const double r0 = r[i], r1 = r[i + 1], r2 = r[i + 2], r3 = r[i + 3];
-      for (Index j = 0; j < d; ++j) {
-        double gj = gp[j];
-        gj += r0 * static_cast<double>(x0[j]);
-        gj += r1 * static_cast<double>(x1[j]);
-        gj += r2 * static_cast<double>(x2[j]);
-        gj += r3 * static_cast<double>(x3[j]);
-        gp[j] = gj;
-      }
-    }
-    for (; i < n; ++i) {
+    for (Index i = 0; i < n; ++i) {
       const T* x = x_.data() + (i0 + i) * d;
       const double ri = r[i];
       for (Index j = 0; j < d; ++j) gp[j] += ri * static_cast<double>(x[j]);

@@ -29,36 +29,6 @@ inline double lane_dot(const T* x, const double* w, Index n) {
   return combine_lanes(l);
 }
 
-// Four rows at once: each row's sum is accumulated exactly as lane_dot does it (so results are
-// bitwise equal), but the four independent chains hide the add latency and w is read once.
-template <typename T>
-inline void lane_dot4(const T* x0, const T* x1, const T* x2, const T* x3, const double* w,
-                      Index n, double* out) {
-  double a[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0}, b[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
-  double c[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0}, d[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
-  Index j = 0;
-  for (; j + kLanes <= n; j += kLanes) {
-    for (int k = 0; k < kLanes; ++k) {
-      const double wk = w[j + k];
-      a[k] += static_cast<double>(x0[j + k]) * wk;
-      b[k] += static_cast<double>(x1[j + k]) * wk;
-      c[k] += static_cast<double>(x2[j + k]) * wk;
-      d[k] += static_cast<double>(x3[j + k]) * wk;
-    }
-  }
-  for (int k = 0; j + k < n; ++k) {
-    const double wk = w[j + k];
-    a[k] += static_cast<double>(x0[j + k]) * wk;
-    b[k] += static_cast<double>(x1[j + k]) * wk;
-    c[k] += static_cast<double>(x2[j + k]) * wk;
-    d[k] += static_cast<double>(x3[j + k]) * wk;
-  }
-  out[0] = combine_lanes(a);
-  out[1] = combine_lanes(b);
-  out[2] = combine_lanes(c);
-  out[3] = combine_lanes(d);
-}
-
 // Σₖ v[k]·w[idx[k]] over a sparse row whose column ids increase.
 template <typename T, typename I>
 inline double lane_dot_sparse(const T* v, const I* idx, int64_t nnz, const double* w) {
