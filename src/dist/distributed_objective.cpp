@@ -263,10 +263,12 @@ class DistributedHessian final : public HessianOperator {
   Vec diagonal() override {
     // diag(AᵀHA)_j = (H_jj − 2μ_j H_jb + μ_j² H_bb) / σ_j², from diag(H) and the column sums.
     const Index d = obj_.local_->features();
-    Vec buf(2 * (d + 1));
+    // The column sums are needed only for the centering term: skip that pass without it.
+    const bool centered = obj_.mean_.size() > 0;
+    Vec buf = Vec::Zero(2 * (d + 1));
     auto t0 = Clock::now();
     local_->diagonal(buf.head(d + 1));
-    local_->weighted_column_sums(buf.tail(d + 1));
+    if (centered) local_->weighted_column_sums(buf.tail(d + 1));
     obj_.stats_.compute_s += seconds_since(t0);
     obj_.reduce(buf);
     buf /= obj_.weight_sum_;

@@ -71,7 +71,8 @@ SolveResult minimize_lbfgs(Objective& obj, const SolverState& start, const Solve
       slope = p.g.dot(d);
     }
     // Without curvature pairs: −diag(H)⁻¹g is a Jacobi–Newton step, so try α = 1; plain −g has
-    // no scale, so try a unit-length move.
+    // no scale, so move at most unit length. (scipy's unit-length first step helps some
+    // problems and costs others: digits, standardized, l2 = 1e-4 needs 131 iterations instead of 87.)
     const double alpha0 = hist.s.empty() && inv_diag.size() == 0 ? std::min(1.0, 1.0 / d.norm()) : 1.0;
     auto line = obj.line(p, d);
     LineSearchResult ls = strong_wolfe(*line, p.f, slope, alpha0);
