@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""α–β performance model of one logreg_dist iteration, calibrated on this machine.
+
+    python3 scripts/scaling/perf_model.py --csv out/scaling/scaling.csv \\
+        --calibration out/scaling/calibration.csv --allreduce out/scaling/allreduce.csv \\
+        [--png out/scaling/perf_model_efficiency.png] [--alpha 2e-6] [--beta 1e-10]
+
+(run_scaling.sh writes the three inputs and calls this script.)
+
+Model. On P nodes, one rank per node, a rank holding n rows (nnz non-zeros) of d features does
+per iteration e evaluations (loss+gradient passes; e from the summary: evaluations/iterations),
+each followed by one MPI_Allreduce of n_bytes = 8·(d+3) bytes (gradient, intercept, loss, stop
+flag), plus the work on full-length vectors that every rank repeats:
+
+    T(P) = e · T_pass(n/P rows)  +  c · d  +  e · T_allreduce(P)
+    T_pass = n·a + n·d·b_dense            (dense, float64)
+           = n·a + nnz·b_csr              (CSR, float64 values, int32 column ids)
+    T_allreduce(P) = 2·log2(P)·α + 2·(P−1)/P · n_bytes · β    (recursive doubling / ring)
+
+  a       seconds per row: sigmoid, log-loss, residual, margin bookkeeping      MEASURED
+  b_dense seconds per element of X (8 bytes streamed, 2 multiply-adds)         MEASURED
+  b_csr   seconds per non-zero at d = 10⁶ (12 bytes + a cache-missing access   MEASURED
+          to w and Xᵀr, which are 8 MB each at that d)
+  c       seconds per feature per iteration on full-length vectors (θ update,  MEASURED
+          gradient pullback, zeroing Xᵀr, buffer copies): the serial part
+  α, β    allreduce latency per step and inverse bandwidth:
+          this machine (shared memory, 2 ranks) by allreduce_bench.c           MEASURED
+          a cluster interconnect: default α = 2 µs, β = 1/(10 GB/s),           ASSUMED
+          typical of InfiniBand EDR/HDR with a tuned MPI
+
+a, b_dense, b_csr and c are the exact solution of four 1-rank runs (time per iteration =
+(compute_s + update_s)/iterations; update_s, the time outside kernels and reduce, is included
+because it scales with the rows): strong P=1 (2M x 50 dense), calib_dense (200k x 500 dense),
+calib_sparse (200k x 10⁶ CSR, 2·10⁷ nnz), calib_wide (2000 x 10⁶ CSR, 2·10⁵ nnz). The weak
+P=1 run (250k x 50) is not used for the fit: it is an independent check.
+
+The "full node" column puts k cores (default 32, ASSUMED) on each node with a memory bandwidth
+of --node-bw (default 100 GB/s, ASSUMED): a node's pass takes max(n·(a + d·b)/k, 8·n·d/BW);
+its allreduce adds an intra-node stage over k ranks with this machine's α, β.
+
+Not modelled: load imbalance, OS jitter (grows with P), network contention, data loading, and
+whether the problem fits in memory at small P (the 1-node times of the big cases are hypothetical).
+"""
+import argparse
+import csv
+import math
+import sys
+
+import numpy as np
+
+
+def fastest(path, mode, ranks=None):
+    rows = [r for r in csv.DictReader(open(path))
+            if r["mode"] == mode and (ranks is None or int(r["ranks"]) == ranks)]
+    return min(rows, key=lambda r: float(r["time_per_iter_s"])) if rows else None
+
+
+def is_dense(r):
+    return r["density"] in ("", "1", "1.0") or float(r["density"]) >= 1.0
+
+
+def evals_per_iter(r):
+    return int(r["evaluations"]) / int(r["iterations"])
+
+
+def work_per_iter(r):
+    """Measured compute + per-row overhead (update_s) per iteration, max over ranks."""
+    return (float(r["compute_max_s"]) + float(r["update_max_s"])) / int(r["iterations"])
+
+
+def t_allreduce(p, nbytes, alpha, beta):
+    if p <= 1:
+        return 0.0
+    return 2.0 * math.log2(p) * alpha + 2.0 * (p - 1) / p * nbytes * beta
+
+
+class Model:
+    def __init__(self, a, b_dense, b_csr, c):
+        self.a, self.b_dense, self.b_csr, self.c = a, b_dense, b_csr, c
+
+    def t_pass(self, rows, d, nnz, dense):
+        return rows * self.a + (rows * d * self.b_dense if dense else nnz * self.b_csr)
+
+    def t_iter(self, p, rows, d, nnz, dense, e, alpha, beta, node=None):
+        """Seconds per iteration on p nodes; node = (cores, bandwidth, α_intra, β_intra) or None."""
+        nbytes = 8.0 * (d + 3)
+        if node is None:
+            compute = self.t_pass(rows / p, d, nnz / p, dense)
+            reduce = t_allreduce(p, nbytes, alpha, beta)
+        else:
+            k, bw, a_in, b_in = node
+            n = rows / p
+            compute = max(self.t_pass(n, d, nnz / p, dense) / k,
+                          (8.0 * n * d if dense else 12.0 * nnz / p) / bw)
+            reduce = t_allreduce(p, nbytes, alpha, beta) + t_allreduce(k, nbytes, a_in, b_in)
+        return e * compute + self.c * d + e * reduce
+
+
+def calibrate(csv_path, cal_path):
+    runs = [("strong P=1", fastest(csv_path, "strong", 1))]
+    if cal_path:
+        runs += [(m, fastest(cal_path, m)) for m in ("calib_dense", "calib_sparse", "calib_wide")]
+    missing = [name for name, r in runs if r is None]
+    if missing or len(runs) < 4:
+        sys.exit(f"perf_model: calibration runs missing ({', '.join(missing) or 'calibration.csv'}); "
+                 "run scripts/scaling/run_scaling.sh with CALIBRATE=1 and 1 in RANKS")
+    A, y = [], []
+    for _, r in runs:
+        e, n, d, nnz = evals_per_iter(r), int(r["rows"]), int(r["features"]), float(r["nnz"])
+        dense = is_dense(r)
+        A.append([e * n, e * n * d if dense else 0.0, 0.0 if dense else e * nnz, d])
+        y.append(work_per_iter(r))
+    A, y = np.array(A), np.array(y)
+    scale = A.max(axis=0)
+    x = np.linalg.solve(A / scale, y) / scale
+    if (x < 0).any():
+        print("  warning: a negative cost came out of the fit (timing noise); clamped to 0, least squares on the rest")
+        try:
+            from scipy.optimize import nnls
+            x = nnls(A / scale, y)[0] / scale
+        except ImportError:
+            x = np.clip(x, 0, None)
+    return Model(*x), runs
+
+
+def fit_allreduce(path):
+    """α, β from allreduce_bench.c output (relative least squares over message sizes)."""
+    pts = [(int(r["ranks"]), float(r["bytes"]), float(r["time_s"])) for r in csv.DictReader(open(path))]
+    p = pts[0][0]
+    if p < 2:
+        return None
+    A = np.array([[2 * math.log2(p), 2 * (p - 1) / p * n] for _, n, _ in pts])
+    t = np.array([t for _, _, t in pts])
+    w = 1.0 / t
+    (alpha, beta), *_ = np.linalg.lstsq(A * w[:, None], t * w, rcond=None)
+    return max(alpha, 1e-9), max(beta, 1e-13), p, pts
+
+
+def fmt_t(t):
+    if t < 1e-3:
+        return f"{t * 1e6:.3g} µs"
+    return f"{t * 1e3:.3g} ms" if t < 1 else f"{t:.3g} s"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--csv", required=True, help="scaling.csv from run_scaling.sh")
+    ap.add_argument("--calibration", help="calibration.csv from run_scaling.sh")
+    ap.add_argument("--allreduce", help="allreduce.csv from allreduce_bench.c")
+    ap.add_argument("--alpha", type=float, default=2e-6, help="cluster: allreduce latency per step, s (assumed)")
+    ap.add_argument("--beta", type=float, default=1e-10, help="cluster: inverse bandwidth, s/byte (assumed)")
+    ap.add_argument("--evals-per-iter", type=float, default=None,
+                    help="e for the predictions (default: measured in the strong P=1 run)")
+    ap.add_argument("--cores-per-node", type=int, default=32, help="'full node' column: cores (assumed)")
+    ap.add_argument("--node-bw", type=float, default=100e9, help="'full node' column: memory bandwidth, B/s (assumed)")
+    ap.add_argument("--max-nodes", type=int, default=1024)
+    ap.add_argument("--png", help="write the efficiency-vs-nodes plot here")
+    a = ap.parse_args()
+
+    # ---------------- calibration (measured here) ----------------
+    print("Calibration: 1-rank runs on this machine (fastest repeat) -- MEASURED")
+    m, runs = calibrate(a.csv, a.calibration)
+    for name, r in runs:
+        kind = "dense" if is_dense(r) else f"CSR, {int(float(r['nnz'])):,} nnz"
+        print(f"  {name:12} {int(r['rows']):>9,} x {int(r['features']):>9,} {kind:18}: "
+              f"{work_per_iter(r) * 1e3:8.2f} ms/iteration, {evals_per_iter(r):.3f} evaluations/iteration, "
+              f"predicted back {m.t_iter(1, int(r['rows']), int(r['features']), float(r['nnz']), is_dense(r), evals_per_iter(r), 0, 0) * 1e3:.2f} ms")
+    s1 = runs[0][1]
+    d1 = int(s1["features"])
+    print(f"  => a       = {m.a * 1e9:6.1f} ns per row (sigmoid, log-loss, residual, margins)")
+    print(f"  => b_dense = {m.b_dense * 1e9:6.3f} ns per element of X: X streams at {8 / m.b_dense / 1e9:.1f} GB/s")
+    print(f"  => b_csr   = {m.b_csr * 1e9:6.2f} ns per non-zero at d = 1e6 ({1 / m.b_csr / 1e6:.0f} M non-zeros/s)")
+    print(f"  => c       = {m.c * 1e9:6.2f} ns per feature per iteration, on every rank (serial part)")
+    eff_rate = 8.0 * d1 / (m.a + d1 * m.b_dense)
+    print(f"  => compute rate of the dense kernel at d = {d1}: {eff_rate / 1e9:.2f} GB/s of X per core "
+          f"({100 * d1 * m.b_dense / (m.a + d1 * m.b_dense):.0f}% of a pass is streaming X, the rest is per-row work)")
+
+    here_alpha, here_beta, fit = 1e-6, 1e-9, None
+    if a.allreduce:
+        fit = fit_allreduce(a.allreduce)
+    if fit:
+        here_alpha, here_beta, pbench, pts = fit
+        print(f"  allreduce_bench, {pbench} ranks in shared memory: α = {here_alpha * 1e6:.3f} µs, "
+              f"1/β = {1 / here_beta / 1e9:.2f} GB/s (fit over {pts[0][1]:.0f} B .. {pts[-1][1] / 2**20:.0f} MiB; "
+              f"{pts[0][2] * 1e6:.2f} µs for {pts[0][1]:.0f} B)")
+    else:
+        print(f"  no allreduce micro-benchmark: ASSUMED α = {here_alpha * 1e6:.1f} µs, "
+              f"1/β = {1 / here_beta / 1e9:.1f} GB/s for this machine")
+
+    # ---------------- check against this machine ----------------
+    print("\nModel vs measurement on this machine, P <= physical cores (α, β measured here):")
+    print(f"  {'mode':6} {'P':>2} {'rows':>10} {'predicted':>10} {'measured':>10} {'error':>7}  note")
+    for mode in ("strong", "weak"):
+        r1 = fastest(a.csv, mode, 1)
+        for p in (1, 2):
+            r = fastest(a.csv, mode, p)
+            if r is None or r["oversubscribed"] == "1":
+                continue
+            rows, d = int(r["rows"]), int(r["features"])
+            pred = m.t_iter(p, rows, d, float(r["nnz"] or rows * d), is_dense(r), evals_per_iter(r),
+                            here_alpha, here_beta)
+            meas = float(r["time_per_iter_s"])
+            note = "calibration run" if (mode == "strong" and p == 1) else "independent of the fit"
+            if r1 is not None and p > 1:
+                c1 = float(r1["compute_max_s"]) / int(r1["rows"])
+                cp = float(r["compute_max_s"]) / (int(r["rows"]) / p)
+                note += f"; per-row compute at {c1 / cp:.2f}x the 1-rank speed (2 cores share memory bandwidth)"
+            print(f"  {mode:6} {p:2d} {rows:10,d} {pred * 1e3:8.2f}ms {meas * 1e3:8.2f}ms {100 * (pred - meas) / meas:+6.1f}%  {note}")
+
+    # ---------------- predictions for a cluster ----------------
+    e = a.evals_per_iter if a.evals_per_iter else evals_per_iter(s1)
+    alpha, beta = a.alpha, a.beta
+    node = (a.cores_per_node, a.node_bw, here_alpha, here_beta)
+    scen = [
+        # label, rows, d, nnz, dense, weak, node
+        ("dense 1e8x100", 100_000_000, 100, 1e10, True, False, None),
+        (f"dense, {a.cores_per_node}-core node", 100_000_000, 100, 1e10, True, False, node),
+        ("CSR 1e9 nnz, d=1e6", 10_000_000, 1_000_000, 1e9, False, False, None),
+        ("weak dense 1e6x100", 1_000_000, 100, 1e8, True, True, None),
+        ("weak CSR 1e8nnz d=1e6", 1_000_000, 1_000_000, 1e8, False, True, None),
+    ]
+    ps = [2 ** k for k in range(int(math.log2(a.max_nodes)) + 1)]
+    print(f"\nPredicted per-iteration time and parallel efficiency on P nodes. ASSUMED: network α = {alpha * 1e6:g} µs, "
+          f"1/β = {1 / beta / 1e9:g} GB/s;")
+    print(f"{a.cores_per_node}-core node with {a.node_bw / 1e9:g} GB/s memory bandwidth in the second column "
+          f"(the others: one rank per node at the MEASURED single-core costs). e = {e:.2f} evaluations/iteration.")
+    print("Strong: 1e8 x 100 dense (80 GB) and 1e7 rows x 1e6 features with 1e9 non-zeros (12 GB) in total;"
+          " weak: 1e6 rows (1e8 values or non-zeros) per node.")
+    eff, tim = {}, {}
+    for label, rows, d, nnz, dense, weak, nd in scen:
+        t1 = m.t_iter(1, rows, d, nnz, dense, e, alpha, beta, nd)
+        eff[label], tim[label] = [], []
+        for p in ps:
+            if weak:
+                tp = m.t_iter(p, rows * p, d, nnz * p, dense, e, alpha, beta, nd)
+                eff[label].append(t1 / tp)
+            else:
+                tp = m.t_iter(p, rows, d, nnz, dense, e, alpha, beta, nd)
+                eff[label].append(t1 / (p * tp))
+            tim[label].append(tp)
+    labels = [s[0] for s in scen]
+    w = 22
+    print(f"  {'nodes':>5} " + " ".join(f"{lab:>{w}}" for lab in labels))
+    for i, p in enumerate(ps):
+        print(f"  {p:5d} " + " ".join(f"{fmt_t(tim[lab][i]):>11} {100 * eff[lab][i]:9.1f}%" for lab in labels))
+    pm = ps[-1]
+    print(f"\n  Where the time goes at {pm} nodes (one rank per node):")
+    for label, rows, d, nnz, dense, weak, nd in scen:
+        if nd is not None or weak:
+            continue
+        comp = e * m.t_pass(rows / pm, d, nnz / pm, dense)
+        ser = m.c * d
+        red = e * t_allreduce(pm, 8.0 * (d + 3), alpha, beta)
+        print(f"    {label:20}: pass {fmt_t(comp)}, serial c·d {fmt_t(ser)}, allreduce of {8 * (d + 3):,} B {fmt_t(red)}"
+              f"  (Amdahl limit of the serial part alone: speedup <= {m.t_iter(1, rows, d, nnz, dense, e, 0, 0) / ser:,.0f})")
+
+    if a.png:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots(figsize=(6.0, 4.6))
+        for lab, st in zip(labels, ["-o", "--o", "-s", "-^", "--^"]):
+            ax.plot(ps, eff[lab], st, ms=3, label=lab)
+        r1, r2 = fastest(a.csv, "strong", 1), fastest(a.csv, "strong", 2)
+        if r1 and r2 and r2["oversubscribed"] != "1":
+            e2 = float(r1["time_per_iter_s"]) / (2 * float(r2["time_per_iter_s"]))
+            ax.plot([1, 2], [1.0, e2], "kx", ms=7, mew=2, label="measured here: 2 ranks, 1 node (strong)")
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(ps)
+        ax.set_xticklabels([str(p) for p in ps], fontsize=7)
+        ax.set_ylim(0, 1.08)
+        ax.set_xlabel("nodes P")
+        ax.set_ylabel("parallel efficiency")
+        ax.set_title(f"α–β model: α = {alpha * 1e6:g} µs, 1/β = {1 / beta / 1e9:g} GB/s (assumed), "
+                     "node costs measured", fontsize=9)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, frameon=False)
+        fig.tight_layout()
+        fig.savefig(a.png, dpi=90)
+        print(f"\nplot: {a.png}")
+
+
+if __name__ == "__main__":
+    main()
