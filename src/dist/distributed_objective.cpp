@@ -114,21 +114,20 @@ void DistributedObjective::add_penalty_gradient(const Vec& x, Vec& g) const {
 double DistributedObjective::loss_part(const Point& p) const { return p.f - penalty(p.x); }
 
 void DistributedObjective::reduce(Vec& buf) {
-  const Index k = buf.size();
-  buf.conservativeResize(k + 1);
+  // The last entry is the stop flag's slot (callers size buffers with it: no reallocation).
+  const Index k = buf.size() - 1;
   buf[k] = (stop_source_ && stop_source_()) ? 1.0 : 0.0;
   auto t0 = Clock::now();
   comm_.allreduce_sum({buf.data(), static_cast<size_t>(buf.size())});
   stats_.comm_s += seconds_since(t0);
   if (buf[k] > 0) interrupted_ = true;
-  buf.conservativeResize(k);
 }
 
 Point DistributedObjective::evaluate(const Vec& x) {
   const Index d = local_->features();
   auto cache = std::make_shared<MarginCache>();
   cache->z.resize(local_->rows());
-  Vec buf(d + 2);
+  Vec buf(d + 3);  // gradient, loss, stop flag
   auto t0 = Clock::now();
   buf[d + 1] = local_->loss_grad(to_model(x), cache->z, buf.head(d + 1));
   stats_.compute_s += seconds_since(t0);
@@ -166,8 +165,8 @@ class DistributedLine final : public LineFunction {
     auto [loss, slope] = obj_.local_->line_sums(z0_->z, zd_, alpha);
     obj_.stats_.compute_s += seconds_since(t0);
     ++obj_.stats_.line_trials;
-    Vec buf(2);
-    buf << loss, slope;
+    Vec buf(3);  // loss, slope, stop flag
+    buf << loss, slope, 0.0;
     obj_.reduce(buf);
     const double l2 = obj_.params_.l2;
     const double f = buf[0] / obj_.weight_sum_ + 0.5 * l2 * (xx_ + alpha * (2.0 * xd_ + alpha * dd_));
@@ -184,7 +183,7 @@ class DistributedLine final : public LineFunction {
     const Index d = obj_.local_->features();
     auto cache = std::make_shared<MarginCache>();
     cache->z = z0_->z + alpha * zd_;
-    Vec buf(d + 2);
+    Vec buf(d + 3);  // gradient, loss, stop flag
     auto t0 = Clock::now();
     buf[d + 1] = obj_.local_->loss_grad_at_margins(cache->z, buf.head(d + 1));
     obj_.stats_.compute_s += seconds_since(t0);
@@ -200,7 +199,7 @@ class DistributedLine final : public LineFunction {
     cache->z.resize(obj_.local_->rows());
     zd_.resize(obj_.local_->rows());
     have_zd_ = true;
-    Vec buf(d + 2);
+    Vec buf(d + 3);  // gradient, loss, stop flag
     auto t0 = Clock::now();
     buf[d + 1] =
         obj_.local_->loss_grad_along(z0_->z, raw_dir_, alpha, zd_, cache->z, buf.head(d + 1));
@@ -250,13 +249,13 @@ class DistributedHessian final : public HessianOperator {
 
   void apply(const Vec& v, Vec& out) override {
     const Index d = obj_.local_->features();
-    Vec buf(d + 1);
+    Vec buf(d + 2);  // Hv, stop flag
     auto t0 = Clock::now();
-    local_->apply(obj_.to_model(v), buf);
+    local_->apply(obj_.to_model(v), buf.head(d + 1));
     obj_.stats_.compute_s += seconds_since(t0);
     ++obj_.stats_.hessian_products;
     obj_.reduce(buf);
-    out = obj_.pullback(buf / obj_.weight_sum_);
+    out = obj_.pullback(buf.head(d + 1) / obj_.weight_sum_);
     obj_.add_penalty_gradient(v, out);
   }
 
@@ -265,10 +264,10 @@ class DistributedHessian final : public HessianOperator {
     const Index d = obj_.local_->features();
     // The column sums are needed only for the centering term: skip that pass without it.
     const bool centered = obj_.mean_.size() > 0;
-    Vec buf = Vec::Zero(2 * (d + 1));
+    Vec buf = Vec::Zero(2 * (d + 1) + 1);  // diagonal, column sums, stop flag
     auto t0 = Clock::now();
     local_->diagonal(buf.head(d + 1));
-    if (centered) local_->weighted_column_sums(buf.tail(d + 1));
+    if (centered) local_->weighted_column_sums(buf.segment(d + 1, d + 1));
     obj_.stats_.compute_s += seconds_since(t0);
     obj_.reduce(buf);
     buf /= obj_.weight_sum_;

@@ -71,7 +71,7 @@ class DistributedObjective final : public Objective {
   const Vec& feature_mean() const { return mean_; }
   const Vec& feature_scale() const { return scale_; }
 
-  // Reduces `buf` (sum) with the stop flag appended; records comm time and the flag.
+  // Reduces `buf` (sum); its last entry is the slot for the stop flag. Records comm time.
   void reduce(Vec& buf);
   // Raw gradient [g_w; g_b] (d+1) → solver gradient Aᵀ g (dim).
   Vec pullback(const Vec& raw) const;
