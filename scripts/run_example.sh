@@ -8,6 +8,5 @@ mpi_environment
 cd "$LOGREG_ROOT"
 if [ ! -f data/example/train_3.h5 ]; then
   "$LOGREG_BUILD/logreg_data" synth data/example/train.h5 --rows 200000 --features 50 --seed 1 --shards 4
-  "$LOGREG_BUILD/logreg_data" synth data/example/valid.h5 --rows 20000 --features 50 --seed 2
 fi
 mpirun -n 8 "$LOGREG_BUILD/logreg_dist" configs/example.yaml "$@"
