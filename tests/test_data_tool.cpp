@@ -249,7 +249,9 @@ TEST_P(DataToolSynthShards, ConcatenatedRowsAreIdenticalForAnyShardCount) {
   EXPECT_EQ(0, std::memcmp(a.y.data(), b.y.data(), a.y.size() * sizeof(double)));
   ASSERT_EQ(a.x.size(), b.x.size());
   // memcmp with an empty vector's null pointer is undefined (UBSan), so compare only non-empty.
-  if (!a.x.empty()) EXPECT_EQ(0, std::memcmp(a.x.data(), b.x.data(), a.x.size() * sizeof(double)));
+  if (!a.x.empty()) {
+    EXPECT_EQ(0, std::memcmp(a.x.data(), b.x.data(), a.x.size() * sizeof(double)));
+  }
   EXPECT_EQ(a.indptr, b.indptr);
   EXPECT_EQ(a.indices, b.indices);
   // Every row is drawn afresh (rows of different generator batches do not repeat).
@@ -556,6 +558,299 @@ TEST(DataToolConvertBadLine, LateErrorRemovesThePartialFile) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// convert: blocks parsed on several threads
+
+// A LIBSVM text that exercises the fast and the full parser: comments, blank and comment-only
+// lines, CRLF, tabs, qid, exponents, signs, long indices, values that need a full parse, and a
+// long line. `wide`: 400 entries in the long lines and indices of 9 digits, which a dense X could
+// not hold.
+std::string varied_libsvm(int rows, bool wide = false) {
+  std::string text = "# generated\n";
+  char buf[64];
+  uint64_t state = 12345;
+  auto next = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return state >> 33;
+  };
+  for (int i = 0; i < rows; ++i) {
+    const bool positive = next() % 2;
+    text += positive ? "+1" : "-1";
+    if (i % 97 == 5) text += " qid:3";
+    int64_t index = 0;
+    const int entries = i % 53 == 7 ? (wide ? 400 : 60) : static_cast<int>(next() % 12);
+    for (int k = 0; k < entries; ++k) {
+      index += 1 + static_cast<int64_t>(next() % 40);
+      if (wide && k == 3 && i % 11 == 0) index += 123456789;
+      const uint64_t r = next();
+      switch (r % 6) {
+        case 0:
+          std::snprintf(buf, sizeof buf, "%s%lld:%.6f", k % 3 ? " " : "\t",
+                        static_cast<long long>(index),
+                        static_cast<double>(r % 2000000) / 1e3 - 1e3);
+          break;
+        case 1:
+          std::snprintf(buf, sizeof buf, " %lld:%.17g", static_cast<long long>(index),
+                        static_cast<double>(r) * 1e-7);
+          break;
+        case 2:
+          std::snprintf(buf, sizeof buf, " %lld:%lld", static_cast<long long>(index),
+                        static_cast<long long>(r % 1000) - 500);
+          break;
+        case 3:
+          std::snprintf(buf, sizeof buf, " %lld:-0.%06llu", static_cast<long long>(index),
+                        static_cast<unsigned long long>(r % 1000000));
+          break;
+        case 4:
+          std::snprintf(buf, sizeof buf, " %lld:1e-%d", static_cast<long long>(index),
+                        static_cast<int>(r % 30));
+          break;
+        default:
+          std::snprintf(buf, sizeof buf, "  %lld:+%llu.%llu", static_cast<long long>(index),
+                        static_cast<unsigned long long>(r % 100000000000ull),
+                        static_cast<unsigned long long>(r % 1000000000ull));
+      }
+      text += buf;
+    }
+    if (i % 89 == 3) text += "  # a comment";
+    text += i % 7 == 2 ? "\r\n" : "\n";
+    if (i % 101 == 50) text += "\n# comment line\n   \n";
+  }
+  return text;
+}
+
+ConvertOptions threaded(ConvertOptions o, int threads, size_t block_bytes) {
+  o.threads = threads;
+  o.block_bytes = block_bytes;
+  return o;
+}
+
+size_t file_bytes(const std::vector<std::string>& files) {
+  size_t n = 0;
+  for (const auto& f : files) n += static_cast<size_t>(fs::file_size(f));
+  return n;
+}
+
+// Bitwise equality: -0.0 and 0.0 must not be confused.
+bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+}
+
+void expect_same_rows(const Rows& a, const Rows& b, const std::string& what) {
+  EXPECT_EQ(a.rows, b.rows) << what;
+  EXPECT_EQ(a.cols, b.cols) << what;
+  EXPECT_EQ(a.file_rows, b.file_rows) << what;
+  EXPECT_EQ(a.indptr, b.indptr) << what;
+  EXPECT_EQ(a.indices, b.indices) << what;
+  EXPECT_EQ(a.y, b.y) << what;
+  EXPECT_TRUE(same_bits(a.data, b.data)) << what;
+  EXPECT_TRUE(same_bits(a.x, b.x)) << what;
+}
+
+// Many blocks (down to one line each) on several threads give the rows, files and HDF5 layout of
+// the single-threaded run, in every mode: one CSR pass, dense after a counting pass, shards.
+TEST(DataToolConvertThreads, ManyBlocksGiveTheOutputOfOneThread) {
+  test::TempDir dir("threads_same");
+  for (int mode = 0; mode < 3; ++mode) {
+    const std::string text = varied_libsvm(3000, mode != 1);
+    write_text(dir.file("in.txt"), text);
+    ASSERT_GT(text.size(), 100000u);
+    const ConvertOptions base =
+        convert_options(mode == 1 ? OutputLayout::Dense : OutputLayout::Sparse, mode == 2 ? 3 : 1);
+    const ConvertStats one = convert(dir.file("in.txt"), dir.file("one.h5"), threaded(base, 1, 0));
+    EXPECT_EQ(one.passes, mode == 0 ? 1 : 2);
+    EXPECT_EQ(one.bytes_read, static_cast<uint64_t>(one.passes) * text.size());
+    const Rows want = read_rows(one.files);
+    EXPECT_EQ(want.rows, 3000);
+    for (const auto& [threads, block] :
+         {std::pair<int, size_t>{4, 1}, {2, 300}, {3, 4096}, {1, 777}, {8, 65536}}) {
+      const std::string what = "mode " + std::to_string(mode) + ", " + std::to_string(threads) +
+                               " threads, blocks of " + std::to_string(block) + " bytes";
+      const ConvertStats s =
+          convert(dir.file("in.txt"), dir.file("many.h5"), threaded(base, threads, block));
+      EXPECT_EQ(s.rows, one.rows) << what;
+      EXPECT_EQ(s.features, one.features) << what;
+      EXPECT_EQ(s.nnz, one.nnz) << what;
+      EXPECT_EQ(s.bytes_read, one.bytes_read) << what;
+      expect_same_rows(read_rows(s.files), want, what);
+      // Same batches handed to HDF5, so the same chunks at the same places.
+      EXPECT_EQ(file_bytes(s.files), file_bytes(one.files)) << what;
+    }
+  }
+}
+
+TEST(DataToolConvertThreads, CsvManyBlocksGiveTheOutputOfOneThread) {
+  test::TempDir dir("threads_csv");
+  // Blank lines and a byte order mark before the header.
+  std::string text = std::string("\n \n\xEF\xBB\xBF") + "a, \"b\" ,c,y,d\n";
+  for (int i = 0; i < 2000; ++i) {
+    const std::string label = i % 3 ? "1" : "-1";
+    if (i % 17 == 0) {
+      text += " 1.5 ,\"0\",-2e3," + label + ",+4\r\n";
+    } else if (i % 23 == 0) {
+      text += "\n";
+    } else {
+      text += std::to_string(i) + ".25,0,-0.000" + std::to_string(i % 10) + "," + label + "," +
+              std::to_string(i % 5) + "\n";
+    }
+  }
+  write_text(dir.file("in.csv"), text);
+  for (OutputLayout layout : {OutputLayout::Dense, OutputLayout::Sparse}) {
+    for (int shards : {1, 2}) {
+      ConvertOptions base = convert_options(layout, shards);
+      base.label = "y";
+      const ConvertStats one =
+          convert(dir.file("in.csv"), dir.file("one.h5"), threaded(base, 1, 0));
+      const Rows want = read_rows(one.files);
+      for (const auto& [threads, block] : {std::pair<int, size_t>{4, 1}, {2, 100}, {3, 5000}}) {
+        const std::string what = std::string(layout == OutputLayout::Dense ? "dense" : "CSR") +
+                                 ", " + std::to_string(shards) + " shards, " +
+                                 std::to_string(threads) + " threads, blocks of " +
+                                 std::to_string(block);
+        const ConvertStats s =
+            convert(dir.file("in.csv"), dir.file("many.h5"), threaded(base, threads, block));
+        EXPECT_EQ(s.nnz, one.nnz) << what;
+        EXPECT_EQ(s.bytes_read, one.bytes_read) << what;
+        expect_same_rows(read_rows(s.files), want, what);
+        EXPECT_EQ(file_bytes(s.files), file_bytes(one.files)) << what;
+      }
+    }
+  }
+}
+
+// The message of the error `convert` throws (or "(no error)").
+std::string convert_error(const std::string& in, const std::string& out, const ConvertOptions& o) {
+  try {
+    convert(in, out, o);
+  } catch (const DataError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// An error far into the file, in a late block, names its line; of two bad lines in different
+// blocks the earlier one is reported, whatever the thread count, block size and timing; and no
+// output is left behind.
+TEST(DataToolConvertThreads, TheFirstBadLineIsReportedWhateverTheBlocks) {
+  test::TempDir dir("threads_errors");
+  const std::string good = varied_libsvm(4000);
+  const int good_lines = static_cast<int>(std::count(good.begin(), good.end(), '\n'));
+  // Bad lines inserted after `at` good lines: line numbers are 1-based.
+  auto with_bad = [&](std::vector<std::pair<int, std::string>> bad) {
+    std::string text;
+    size_t pos = 0;
+    int line = 0;
+    for (const auto& [at, bad_line] : bad) {
+      while (line < at) {
+        const size_t nl = good.find('\n', pos);
+        text.append(good, pos, nl + 1 - pos);
+        pos = nl + 1;
+        ++line;
+      }
+      text += bad_line + "\n";
+    }
+    text.append(good, pos, std::string::npos);
+    return text;
+  };
+  const int late = good_lines - 10;
+  // (threads, block bytes): one thread with one or many blocks, many small blocks on several
+  // threads, and the defaults.
+  const std::vector<std::pair<int, size_t>> kRuns = {{1, 0},    {1, 100},   {2, 1}, {4, 64},
+                                                     {3, 1000}, {2, 20000}, {0, 0}};
+  struct Case {
+    std::string text;
+    int line;
+    std::string expect;
+  };
+  const std::vector<Case> cases = {
+      {with_bad({{late, "+1 3:1 2:1"}}), late + 1, "increasing"},
+      {with_bad({{1000, "-1 5:abc"}, {late, "+1 3:1 2:1"}}), 1001, "'5:abc'"},
+      {with_bad({{1000, "+1 3:1 2:1"}, {1200, "-1 5:abc"}, {late, "bad"}}), 1001, "increasing"},
+      // A later line of the same small block, and lines in the next blocks, are bad too.
+      {with_bad({{2000, "+1 x:1"}, {2001, "7 1:1"}, {2002, "+1 0:1"}, {2003, "1:1"}}), 2001,
+       "'x:1'"},
+  };
+  for (size_t c = 0; c < cases.size(); ++c) {
+    write_text(dir.file("in.txt"), cases[c].text);
+    write_text(dir.file("out.h5"), "previous contents");
+    const auto before = listing(dir.path());
+    for (int mode = 0; mode < 3; ++mode) {
+      const ConvertOptions base = convert_options(
+          mode == 1 ? OutputLayout::Dense : OutputLayout::Sparse, mode == 2 ? 2 : 1);
+      for (const auto& [threads, block] : kRuns) {
+        for (int repeat = 0; repeat < (threads > 1 ? 3 : 1); ++repeat) {
+          const std::string what = "case " + std::to_string(c) + ", mode " + std::to_string(mode) +
+                                   ", " + std::to_string(threads) + " threads, blocks of " +
+                                   std::to_string(block);
+          const std::string msg =
+              convert_error(dir.file("in.txt"), dir.file("out.h5"), threaded(base, threads, block));
+          EXPECT_NE(msg.find(dir.file("in.txt") + ":" + std::to_string(cases[c].line) + ":"),
+                    std::string::npos)
+              << what << ": " << msg;
+          EXPECT_NE(msg.find(cases[c].expect), std::string::npos) << what << ": " << msg;
+        }
+      }
+    }
+    EXPECT_EQ(listing(dir.path()), before);
+    EXPECT_EQ(read_bytes(dir.file("out.h5")), "previous contents");
+  }
+}
+
+// The label convention holds across blocks: a 0 in a late block of a -1/+1 file is an error at
+// its line, and it wins over a bad token later in its own block but not over an earlier one.
+TEST(DataToolConvertThreads, LabelConventionIsCheckedAcrossBlocks) {
+  test::TempDir dir("threads_labels");
+  std::string pm;
+  for (int i = 0; i < 3000; ++i) pm += (i % 2 ? "+1 1:1 3:2\n" : "-1 2:5\n");
+  auto line_of = [&](const std::string& text, const ConvertOptions& o) {
+    write_text(dir.file("in.txt"), text);
+    return convert_error(dir.file("in.txt"), dir.file("out.h5"), o);
+  };
+  for (const auto& [threads, block] : {std::pair<int, size_t>{1, 0}, {2, 1}, {4, 200}, {3, 4096}}) {
+    const ConvertOptions o = threaded(ConvertOptions{}, threads, block);
+    const std::string what =
+        std::to_string(threads) + " threads, blocks of " + std::to_string(block);
+    std::string m = line_of(pm + "0 1:1\n+1 1:2\n", o);
+    EXPECT_NE(m.find("in.txt:3001: label 0 in a file whose earlier labels use -1/+1"),
+              std::string::npos)
+        << what << ": " << m;
+    // The clash comes before a bad token on a later line of the same block...
+    m = line_of(pm + "0 1:1\n+1 1:x\n", o);
+    EXPECT_NE(m.find("in.txt:3001: label 0"), std::string::npos) << what << ": " << m;
+    // ...and before a bad token on its own line (the label is read first)...
+    m = line_of(pm + "0 1:x\n", o);
+    EXPECT_NE(m.find("in.txt:3001: label 0"), std::string::npos) << what << ": " << m;
+    // ...but after a bad token on an earlier line.
+    m = line_of(pm + "+1 1:x\n0 1:1\n", o);
+    EXPECT_NE(m.find("in.txt:3001: bad feature '1:x'"), std::string::npos) << what << ": " << m;
+    // 0/1 first, then -1 far away.
+    std::string zo;
+    for (int i = 0; i < 3000; ++i) zo += (i % 2 ? "1 1:1\n" : "0 2:5\n");
+    m = line_of(zo + "1 1:1\n-1 1:1\n", o);
+    EXPECT_NE(m.find("in.txt:3002: label -1 in a file whose earlier labels use 0/1"),
+              std::string::npos)
+        << what << ": " << m;
+  }
+  // CSV: a bad cell before the label column stops the line before its label is read.
+  std::string csv = "a,y,b\n";
+  for (int i = 0; i < 3000; ++i) csv += (i % 2 ? "1,1,2\n" : "3,-1,4\n");
+  write_text(dir.file("in.csv"), csv + "x,0,1\n");
+  ConvertOptions csv_opt;
+  csv_opt.label = "y";
+  for (int threads : {1, 3}) {
+    const std::string m =
+        convert_error(dir.file("in.csv"), dir.file("c.h5"), threaded(csv_opt, threads, 64));
+    EXPECT_NE(m.find("in.csv:3002: column 'a'"), std::string::npos) << m;
+  }
+  write_text(dir.file("in.csv"), csv + "1,0,x\n");
+  for (int threads : {1, 3}) {
+    const std::string m =
+        convert_error(dir.file("in.csv"), dir.file("c.h5"), threaded(csv_opt, threads, 64));
+    EXPECT_NE(m.find("in.csv:3002: label 0"), std::string::npos) << m;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // convert: CSV
 
 TEST(DataToolConvertCsv, NamedLabelColumnNotLast) {
@@ -702,6 +997,129 @@ TEST(DataToolTextInput, ParseDoubleIsStrict) {
   EXPECT_EQ(v, -2.5e-3);
   for (const char* bad : {"", "+", "+-1", "1x", "x", "nan", "inf", "1e999", " 1"}) {
     EXPECT_FALSE(parse_double(bad, v)) << bad;
+  }
+}
+
+// The fast decimal scanner agrees bit for bit with the full parse wherever it accepts a number,
+// and accepts the common spellings.
+TEST(DataToolTextInput, ScanDecimalMatchesTheFullParse) {
+  uint64_t state = 7;
+  auto next = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return state >> 11;
+  };
+  std::vector<std::string> tokens = {"0",
+                                     "-0",
+                                     "+0",
+                                     "-0.0",
+                                     "1",
+                                     "+1",
+                                     "-1",
+                                     "0.5",
+                                     "-0.000001",
+                                     "12345678",
+                                     "123456789",
+                                     "1234567.1234567",
+                                     "0.12345678",
+                                     "9007199254740993",
+                                     "9007199254740992",
+                                     "1234567890123456789",
+                                     "12345678901234567890",
+                                     "0.1234567890123456789",
+                                     "00000001.5",
+                                     "1.",
+                                     ".5",
+                                     "1e5",
+                                     "1.5e-3",
+                                     "--1",
+                                     "+-1",
+                                     "-",
+                                     "+",
+                                     ""};
+  char buf[64];
+  for (int i = 0; i < 200000; ++i) {
+    const uint64_t r = next();
+    const int digits = static_cast<int>(r % 21);
+    std::string t = (r >> 5) % 3 == 0 ? "-" : ((r >> 5) % 3 == 1 ? "+" : "");
+    for (int k = 0; k < digits; ++k) t += static_cast<char>('0' + next() % 10);
+    if (t.empty() || t == "-" || t == "+") t += "7";
+    if ((r >> 8) % 2) {
+      t += '.';
+      const int frac = static_cast<int>((r >> 9) % 21);
+      for (int k = 0; k < frac; ++k) t += static_cast<char>('0' + next() % 10);
+    }
+    tokens.push_back(t);
+    std::snprintf(buf, sizeof buf, "%.*f", static_cast<int>(r % 12),
+                  static_cast<double>(next() % 100000000) / 997.0);
+    tokens.emplace_back(buf);
+  }
+  int accepted = 0;
+  for (const std::string& t : tokens) {
+    std::vector<char> padded(t.begin(), t.end());
+    padded.insert(padded.end(), kBlockPadding, '\0');
+    double fast = 0, full = 0;
+    // Stopping before the end ("1e5" at 'e') leaves the token to the full parse too.
+    const char* end = scan_decimal(padded.data(), fast);
+    if (end != padded.data() + t.size()) continue;
+    ++accepted;
+    ASSERT_TRUE(parse_double(t, full)) << t;
+    ASSERT_EQ(0, std::memcmp(&fast, &full, sizeof fast)) << t << ": " << fast << " vs " << full;
+  }
+  EXPECT_GT(accepted, 200000);
+  double v = 0;
+  for (const char* t : {"1.", ".5", "1e5", "--1", "+-1", "-", "+", "", "12345678901234567890"}) {
+    std::vector<char> padded(t, t + std::strlen(t));
+    padded.insert(padded.end(), kBlockPadding, '\0');
+    const char* end = scan_decimal(padded.data(), v);
+    EXPECT_TRUE(end == nullptr || *end != '\0') << t;  // left to the full parse
+  }
+}
+
+TEST(DataToolTextInput, LeadingDigitsCountsAndConverts) {
+  uint64_t state = 3;
+  for (int i = 0; i < 100000; ++i) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    const int n = static_cast<int>((state >> 40) % 9);
+    std::string t = std::to_string(state >> 20).substr(0, static_cast<size_t>(n));
+    t += "::x:0123456789";  // a non-digit, then more digits that must not count
+    uint64_t value = 0;
+    ASSERT_EQ(leading_digits(t.data(), value), n) << t;
+    if (n > 0 && n < 8) {
+      EXPECT_EQ(value, std::stoull(t.substr(0, static_cast<size_t>(n)))) << t;
+    }
+  }
+  uint64_t value = 0;
+  EXPECT_EQ(leading_digits("00000042:", value), 8);
+  EXPECT_EQ(leading_digits("0000042:1", value), 7);
+  EXPECT_EQ(value, 42u);
+  EXPECT_EQ(leading_digits("/9876543", value), 0);  // '/' and ':' surround the digits
+  EXPECT_EQ(leading_digits("9:876543", value), 1);
+  EXPECT_EQ(value, 9u);
+}
+
+TEST(DataToolTextInput, BlockReaderCutsAfterNewlines) {
+  test::TempDir dir("blocks");
+  std::string text;
+  for (int i = 0; i < 500; ++i) text += std::string(static_cast<size_t>(i % 37), 'x') + "\n";
+  text += std::string(5000, 'y') + "\n" + "no final newline";
+  write_text(dir.file("t.txt"), text);
+  for (size_t block : {size_t{1}, size_t{10}, size_t{64}, size_t{1000}, size_t{1} << 20}) {
+    for (uint64_t offset : {uint64_t{0}, uint64_t{3}}) {
+      BlockReader reader(dir.file("t.txt"), offset, block);
+      std::vector<char> buf;
+      std::string all;
+      while (const size_t n = reader.next(buf)) {
+        ASSERT_GE(buf.size(), n + kBlockPadding);
+        EXPECT_EQ(buf[n], '\0');
+        const std::string b(buf.data(), n);
+        all += b;
+        if (all.size() < text.size() - offset) {
+          EXPECT_EQ(b.back(), '\n') << block;  // only the last block may end without one
+        }
+      }
+      EXPECT_EQ(all, text.substr(offset)) << block;
+      EXPECT_EQ(reader.bytes_read(), text.size() - offset);
+    }
   }
 }
 

@@ -114,8 +114,11 @@ TEST(Evaluation, HistogramAucIsWithinItsBoundOfTheExactAuc) {
     const double approx = auc_from_histogram(pos, neg, &bound);
     const double exact = roc_auc(p, y);
     EXPECT_LE(std::abs(approx - exact), bound + 1e-15) << trial;
-    if (trial < 4) EXPECT_LT(bound, 1e-4) << trial;   // continuous scores: fine bins resolve them
-    if (trial == 4) EXPECT_NEAR(approx, exact, 1e-12);  // exact ties fall in one bin: counted ½
+    if (trial < 4) {
+      EXPECT_LT(bound, 1e-4) << trial;  // continuous scores: fine bins resolve them
+    } else {
+      EXPECT_NEAR(approx, exact, 1e-12);  // exact ties fall in one bin: counted ½
+    }
     EXPECT_EQ(pos.sum() + neg.sum(), n);
   }
 }

@@ -57,6 +57,9 @@ div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 # Fields of a `/usr/bin/time -v` report.
 peak_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"; }
+cpu_s() {
+  awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$1"
+}
 wall_s() {
   awk -F': ' '/Elapsed \(wall clock\)/ {
     n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }' "$1"
@@ -90,7 +93,7 @@ echo "read: cat cold-ish $cat_cold s ($cat_cold_mbs MB/s), cat page cache $cat_w
 
 # --- convert -------------------------------------------------------------------------------------
 # run_convert NAME [options]: converts $IN (in the page cache unless NAME is *cold*), prints a line.
-declare -A RSS MBS WALL EFF
+declare -A RSS MBS WALL EFF CPU
 run_convert() {
   local name="$1"
   shift
@@ -100,9 +103,11 @@ run_convert() {
   RSS[$name]=$(peak_mb "$W/$name.time")
   MBS[$name]=$(sed -n 's/.*(\([0-9.]*\) MB\/s).*/\1/p' "$W/$name.out")
   WALL[$name]=$(wall_s "$W/$name.time")
+  CPU[$name]=$(cpu_s "$W/$name.time")
   EFF[$name]=$(div "$in_mb" "${WALL[$name]}")
   echo "convert $name (${*:-no options}): $(tail -n 1 "$W/$name.out")"
-  echo "  peak RSS ${RSS[$name]} MiB, wall ${WALL[$name]} s, input MB / wall = ${EFF[$name]} MB/s"
+  echo "  peak RSS ${RSS[$name]} MiB, wall ${WALL[$name]} s, cpu (user+sys) ${CPU[$name]} s," \
+    "input MB / wall = ${EFF[$name]} MB/s"
 }
 run_convert warm
 out_bytes=$(stat -c %s "$W/big.h5")
@@ -135,11 +140,13 @@ echo "logreg_dist --check on 2 ranks: exit $check_rc (expected 0); peak RSS per 
 pass() { awk -v a="$1" -v t="$2" 'BEGIN { print (a < t ? "yes" : "NO") }'; }
 echo
 echo "== summary (input $in_mb MB, CSR output $(div "$out_bytes" 1000000) MB single file, $(div "$shard_bytes" 1000000) MB in 3 shards)"
-printf "%-34s %12s %12s %14s %14s %10s\n" "run" "peak RSS MiB" "< 300 MB?" "reported MB/s" "input/wall MB/s" "wall s"
+printf "%-34s %12s %12s %14s %14s %10s %10s\n" "run" "peak RSS MiB" "< 300 MB?" "reported MB/s" \
+  "input/wall MB/s" "wall s" "cpu s"
 for n in warm cold shards3; do
-  printf "%-34s %12s %12s %14s %14s %10s\n" "convert $n" "${RSS[$n]}" \
-    "$(pass "${RSS[$n]}" $RSS_TARGET_MIB)" "${MBS[$n]}" "${EFF[$n]}" "${WALL[$n]}"
+  printf "%-34s %12s %12s %14s %14s %10s %10s\n" "convert $n" "${RSS[$n]}" \
+    "$(pass "${RSS[$n]}" $RSS_TARGET_MIB)" "${MBS[$n]}" "${EFF[$n]}" "${WALL[$n]}" "${CPU[$n]}"
 done
+echo "(cpu s = user + system time of all threads; the machine is shared, so wall times are noisy)"
 echo "(--shards 3 reads the file twice; its reported MB/s counts both passes)"
 echo
 printf "%-44s %10s\n" "ratio" "value"

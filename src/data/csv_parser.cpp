@@ -49,8 +49,14 @@ CsvParser::CsvParser(std::string path, std::string_view header, int64_t line_no,
                     ")");
 }
 
-bool CsvParser::parse(std::string_view line, int64_t line_no, ParsedRow& row) {
-  if (trim(line).empty()) return false;
+template <Store S>
+bool CsvParser::parse_line_fully(std::string_view line, int64_t line_no, ParsedBlock& out,
+                                 ParsedRow& row) const {
+  auto fail = [&](const std::string& what) {
+    out.fail(line_no, what);
+    return false;
+  };
+  if (trim(line).empty()) return true;
   row.cols.clear();
   row.values.clear();
   size_t start = 0;
@@ -58,18 +64,20 @@ bool CsvParser::parse(std::string_view line, int64_t line_no, ParsedRow& row) {
   while (true) {
     const size_t comma = line.find(',', start);
     if (col >= names_.size()) {
-      throw DataError(line_where(path_, line_no) + ": more than the " +
-                      std::to_string(names_.size()) + " fields of the header");
+      return fail("more than the " + std::to_string(names_.size()) + " fields of the header");
     }
     const std::string_view cell =
         clean_cell(line.substr(start, comma == std::string_view::npos ? comma : comma - start));
     if (col == label_col_) {
-      row.label = labels_.map(cell, path_, line_no);
+      double raw = 0;
+      if (!parse_double(cell, raw) || !is_label_value(raw)) return fail(bad_label_message(cell));
+      if (!out.note_label(raw, line_no)) return false;
+      row.label = stored_label(raw);
     } else {
       double value = 0;
       if (!parse_double(cell, value)) {
-        throw DataError(line_where(path_, line_no) + ": column '" + names_[col] + "' (field " +
-                        std::to_string(col + 1) + "): bad number '" + std::string(cell) + "'");
+        return fail("column '" + names_[col] + "' (field " + std::to_string(col + 1) +
+                    "): bad number '" + std::string(cell) + "'");
       }
       row.cols.push_back(static_cast<int32_t>(row.cols.size()));
       row.values.push_back(value);
@@ -79,10 +87,78 @@ bool CsvParser::parse(std::string_view line, int64_t line_no, ParsedRow& row) {
     start = comma + 1;
   }
   if (col != names_.size()) {
-    throw DataError(line_where(path_, line_no) + ": " + std::to_string(col) +
-                    " fields, but the header has " + std::to_string(names_.size()));
+    return fail(std::to_string(col) + " fields, but the header has " +
+                std::to_string(names_.size()));
   }
-  return true;
+  out.begin_row<S>();
+  for (size_t i = 0; i < row.cols.size(); ++i) {
+    if (!out.layout.drop_zeros || row.values[i] != 0.0) out.add<S>(row.cols[i], row.values[i]);
+  }
+  return out.end_row<S>(row.label, line_no);
+}
+
+// Fast path for a line of plain decimals separated by bare commas: parses it straight from the
+// buffer into `out` and returns the start of the next line. Returns nullptr, with nothing added,
+// for a line it does not recognize (spaces, quotes, exponents, a bad cell...), which the caller
+// re-parses fully. May record the line's label first: note_label is idempotent for one line.
+template <Store S>
+const char* CsvParser::parse_line_fast(const char* p, const char* end, int64_t line_no,
+                                       ParsedBlock& out) const {
+  if (at_line_end(p, end)) return past_line_end(p, end);  // blank line
+  const size_t columns = names_.size();
+  double label = 0;
+  out.begin_row<S>();
+  int32_t feature = 0;
+  for (size_t col = 0; col < columns; ++col) {
+    double value = 0;
+    p = scan_decimal(p, value);
+    const bool last = col + 1 == columns;
+    if (p == nullptr || (last ? !at_line_end(p, end) : (*p != ',' || p == end))) {
+      out.abandon_row<S>();
+      return nullptr;
+    }
+    if (!last) ++p;
+    if (col == label_col_) {
+      if (!is_label_value(value) || !out.note_label(value, line_no)) {
+        out.abandon_row<S>();
+        return nullptr;
+      }
+      label = stored_label(value);
+    } else {
+      if (!out.layout.drop_zeros || value != 0.0) out.add<S>(feature, value);
+      ++feature;
+    }
+  }
+  if (!out.end_row<S>(label, line_no)) return nullptr;
+  return past_line_end(p, end);
+}
+
+template <Store S>
+void CsvParser::parse_block(const char* p, const char* end, ParsedBlock& out) const {
+  ParsedRow row;
+  int64_t line = 0;
+  while (p < end) {
+    const char* next = parse_line_fast<S>(p, end, line, out);
+    if (next == nullptr) {
+      if (out.error) break;
+      if (!parse_line_fully<S>(line_at(p, end, next), line, out, row)) break;
+    }
+    p = next;
+    ++line;
+  }
+  out.lines = out.error ? out.error->line + 1 : line;
+}
+
+void CsvParser::parse(const char* begin, const char* end, ParsedBlock& out) const {
+  out.reset(max_block_entries(static_cast<size_t>(end - begin)));
+  switch (out.layout.store) {
+    case Store::Count:
+      return parse_block<Store::Count>(begin, end, out);
+    case Store::Csr:
+      return parse_block<Store::Csr>(begin, end, out);
+    case Store::Dense:
+      return parse_block<Store::Dense>(begin, end, out);
+  }
 }
 
 }  // namespace logreg::data

@@ -1,15 +1,12 @@
 #include "logreg/data/libsvm_parser.hpp"
 
 #include <charconv>
+#include <cstring>
 #include <limits>
-
-#include "logreg/errors.hpp"
 
 namespace logreg::data {
 
 namespace {
-
-bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 // The next whitespace-separated token of `s` starting at `pos` (empty at the end).
 std::string_view next_token(std::string_view s, size_t& pos) {
@@ -19,21 +16,25 @@ std::string_view next_token(std::string_view s, size_t& pos) {
   return s.substr(start, pos - start);
 }
 
-}  // namespace
-
-bool LibsvmParser::parse(std::string_view line, int64_t line_no, ParsedRow& row) {
-  auto fail = [&](const std::string& what) -> void {
-    throw DataError(line_where(path_, line_no) + ": " + what);
+// The complete reference parser of one line: comments, "qid:", exponents, every error message.
+// The fast path below hands it whatever it does not recognize. Returns false on a bad line.
+template <Store S>
+bool parse_line_fully(std::string_view line, int64_t line_no, ParsedBlock& out, ParsedRow& row) {
+  auto fail = [&](const std::string& what) {
+    out.fail(line_no, what);
+    return false;
   };
   const size_t hash = line.find('#');
   if (hash != std::string_view::npos) line = line.substr(0, hash);
   size_t pos = 0;
   const std::string_view label = next_token(line, pos);
-  if (label.empty()) return false;
+  if (label.empty()) return true;
   if (label.find(':') != std::string_view::npos) {
-    fail("line starts with feature '" + std::string(label) + "'; expected a label first");
+    return fail("line starts with feature '" + std::string(label) + "'; expected a label first");
   }
-  row.label = labels_.map(label, path_, line_no);
+  double raw = 0;
+  if (!parse_double(label, raw) || !is_label_value(raw)) return fail(bad_label_message(label));
+  if (!out.note_label(raw, line_no)) return false;
   row.cols.clear();
   row.values.clear();
   int64_t previous = 0;
@@ -42,7 +43,7 @@ bool LibsvmParser::parse(std::string_view line, int64_t line_no, ParsedRow& row)
     if (token.empty()) break;
     const size_t colon = token.find(':');
     if (colon == std::string_view::npos) {
-      fail("bad feature '" + std::string(token) + "' (expected index:value)");
+      return fail("bad feature '" + std::string(token) + "' (expected index:value)");
     }
     const std::string_view index_text = token.substr(0, colon);
     const std::string_view value_text = token.substr(colon + 1);
@@ -51,28 +52,103 @@ bool LibsvmParser::parse(std::string_view line, int64_t line_no, ParsedRow& row)
     auto [ptr, ec] =
         std::from_chars(index_text.data(), index_text.data() + index_text.size(), index);
     if (index_text.empty() || ec != std::errc() || ptr != index_text.data() + index_text.size()) {
-      fail("bad feature '" + std::string(token) + "' (index is not an integer)");
+      return fail("bad feature '" + std::string(token) + "' (index is not an integer)");
     }
     if (index < 1) {
-      fail("bad feature '" + std::string(token) + "' (indices are 1-based, must be >= 1)");
+      return fail("bad feature '" + std::string(token) + "' (indices are 1-based, must be >= 1)");
     }
     if (index > std::numeric_limits<int32_t>::max()) {
-      fail("bad feature '" + std::string(token) + "' (index above 2147483647)");
+      return fail("bad feature '" + std::string(token) + "' (index above 2147483647)");
     }
     if (index <= previous) {
-      fail("bad feature '" + std::string(token) + "' (index " + std::to_string(index) + " after " +
-           std::to_string(previous) + "; indices must be increasing)");
+      return fail("bad feature '" + std::string(token) + "' (index " + std::to_string(index) +
+                  " after " + std::to_string(previous) + "; indices must be increasing)");
     }
     double value = 0;
     if (!parse_double(value_text, value)) {
-      fail("bad feature '" + std::string(token) + "' (value is not a finite number)");
+      return fail("bad feature '" + std::string(token) + "' (value is not a finite number)");
     }
     previous = index;
     row.cols.push_back(static_cast<int32_t>(index - 1));
     row.values.push_back(value);
   }
-  if (previous > max_index_) max_index_ = previous;
+  out.begin_row<S>();
+  for (size_t i = 0; i < row.cols.size(); ++i) out.add<S>(row.cols[i], row.values[i]);
+  if (!out.end_row<S>(stored_label(raw), line_no)) return false;
+  if (previous > out.max_index) out.max_index = previous;
   return true;
+}
+
+// Fast path for a line of "label idx:val ..." with plain decimals, spaces or tabs, ending at
+// '\n' ("\r\n") or the end of the block: parses it straight from the buffer into `out` and
+// returns the start of the next line. Returns nullptr, with nothing added, for a line it does
+// not recognize (the caller re-parses that line fully). May record the line's label first:
+// note_label is idempotent for the same line. Relies on the '\0' after the block.
+template <Store S>
+const char* parse_line_fast(const char* p, const char* end, int64_t line_no, ParsedBlock& out) {
+  while (is_space(*p)) ++p;
+  if (at_line_end(p, end)) return past_line_end(p, end);
+  double raw = 0;
+  p = scan_decimal(p, raw);
+  if (p == nullptr || !is_label_value(raw) || !(is_space(*p) || at_line_end(p, end))) {
+    return nullptr;
+  }
+  if (!out.note_label(raw, line_no)) return nullptr;  // the full parse reports it
+  out.begin_row<S>();
+  uint64_t previous = 0;
+  while (true) {
+    while (is_space(*p)) ++p;
+    if (at_line_end(p, end)) break;
+    uint64_t index = 0;
+    const int n = leading_digits(p, index);  // 8 or more digits: left to the full parse
+    p += n;
+    if (n == 0 || n == 8 || *p != ':' || index <= previous) {
+      out.abandon_row<S>();
+      return nullptr;
+    }
+    double value = 0;
+    p = scan_decimal(p + 1, value);
+    if (p == nullptr || !(is_space(*p) || at_line_end(p, end))) {
+      out.abandon_row<S>();
+      return nullptr;
+    }
+    previous = index;
+    out.add<S>(static_cast<int32_t>(index - 1), value);
+  }
+  if (!out.end_row<S>(stored_label(raw), line_no)) return nullptr;
+  if (static_cast<int64_t>(previous) > out.max_index)
+    out.max_index = static_cast<int64_t>(previous);
+  return past_line_end(p, end);
+}
+
+template <Store S>
+void parse_block(const char* p, const char* end, ParsedBlock& out) {
+  ParsedRow row;
+  int64_t line = 0;
+  while (p < end) {
+    const char* next = parse_line_fast<S>(p, end, line, out);
+    if (next == nullptr) {
+      if (out.error) break;  // a label breaking the convention, or a dense row too wide
+      if (!parse_line_fully<S>(line_at(p, end, next), line, out, row)) break;
+    }
+    p = next;
+    ++line;
+  }
+  out.lines = out.error ? out.error->line + 1 : line;
+}
+
+}  // namespace
+
+void LibsvmParser::parse(const char* begin, const char* end, ParsedBlock& out) const {
+  out.reset(max_block_entries(static_cast<size_t>(end - begin)));
+  switch (out.layout.store) {
+    case Store::Count:
+      return parse_block<Store::Count>(begin, end, out);
+    case Store::Csr:
+      return parse_block<Store::Csr>(begin, end, out);
+    case Store::Dense:
+      return parse_block<Store::Dense>(begin, end, out);
+  }
 }
 
 }  // namespace logreg::data

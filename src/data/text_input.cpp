@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -87,13 +88,78 @@ bool LineReader::next(std::string_view& line) {
   return true;
 }
 
+BlockReader::BlockReader(const std::string& path, uint64_t offset, size_t block_bytes)
+    : path_(path), block_bytes_(std::max<size_t>(block_bytes, 1)) {
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) throw DataError(path + ": cannot open input: " + std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd_, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd_);
+    fd_ = -1;
+    throw DataError(path + ": is a directory, not an input file");
+  }
+  if (offset > 0 && ::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0) {
+    const int err = errno;
+    ::close(fd_);
+    fd_ = -1;
+    throw DataError(path + ": cannot seek in input: " + std::strerror(err));
+  }
+  ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+}
+
+BlockReader::~BlockReader() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+size_t BlockReader::next(std::vector<char>& block) {
+  size_t size = carry_.size();
+  size_t limit = size + block_bytes_;
+  if (block.size() < limit + kBlockPadding) block.resize(limit + kBlockPadding);
+  if (size > 0) std::memcpy(block.data(), carry_.data(), size);
+  carry_.clear();
+  size_t scanned = size;  // the carried bytes hold no '\n'
+  while (true) {
+    while (!eof_ && size < limit) {
+      const ssize_t n = ::read(fd_, block.data() + size, limit - size);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw DataError(path_ + ": read failed: " + std::strerror(errno));
+      if (n == 0) eof_ = true;
+      size += static_cast<size_t>(n);
+      bytes_read_ += static_cast<uint64_t>(n);
+    }
+    if (eof_) {
+      block[size] = '\0';
+      return size;
+    }
+    const void* nl = ::memrchr(block.data() + scanned, '\n', size - scanned);
+    if (nl != nullptr) {
+      const size_t cut = static_cast<size_t>(static_cast<const char*>(nl) - block.data()) + 1;
+      carry_.assign(block.data() + cut, block.data() + size);
+      block[cut] = '\0';
+      return cut;
+    }
+    // One line longer than the block: read on until it ends.
+    scanned = size;
+    limit *= 2;
+    if (block.size() < limit + kBlockPadding) block.resize(limit + kBlockPadding);
+  }
+}
+
+std::string_view line_at(const char* p, const char* end, const char*& next) {
+  const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+  const char* stop = nl != nullptr ? nl : end;
+  next = nl != nullptr ? nl + 1 : end;
+  if (stop > p && stop[-1] == '\r') --stop;
+  return std::string_view(p, static_cast<size_t>(stop - p));
+}
+
 bool parse_double(std::string_view token, double& value) {
+  const char* end = token.data() + token.size();
   if (!token.empty() && token.front() == '+') {
     token.remove_prefix(1);
     if (!token.empty() && token.front() == '-') return false;
   }
   if (token.empty()) return false;
-  const char* end = token.data() + token.size();
   auto [ptr, ec] = std::from_chars(token.data(), end, value);
   return ec == std::errc() && ptr == end && std::isfinite(value);
 }
@@ -108,28 +174,15 @@ std::string line_where(const std::string& path, int64_t line) {
   return path + ":" + std::to_string(line);
 }
 
-double LabelRule::map(std::string_view token, const std::string& path, int64_t line) {
-  auto where = [&] { return line_where(path, line); };
-  double v = 0;
-  if (!parse_double(token, v) || (v != 0.0 && v != 1.0 && v != -1.0)) {
-    throw DataError(where() + ": bad label '" + std::string(token) + "' (expected 0/1 or -1/+1)");
-  }
-  if (v == 0.0) {
-    if (minus_ones_ > 0) {
-      throw DataError(where() +
-                      ": label 0 in a file whose earlier labels use -1/+1; use one "
-                      "convention (0/1 or -1/+1)");
-    }
-    ++zeros_;
-  } else if (v == -1.0) {
-    if (zeros_ > 0) {
-      throw DataError(where() +
-                      ": label -1 in a file whose earlier labels use 0/1; use one "
-                      "convention (0/1 or -1/+1)");
-    }
-    ++minus_ones_;
-  }
-  return v == 1.0 ? 1.0 : 0.0;
+std::string bad_label_message(std::string_view token) {
+  return "bad label '" + std::string(token) + "' (expected 0/1 or -1/+1)";
+}
+
+std::string mixed_label_message(double value) {
+  return value == 0.0 ? "label 0 in a file whose earlier labels use -1/+1; use one convention "
+                        "(0/1 or -1/+1)"
+                      : "label -1 in a file whose earlier labels use 0/1; use one convention "
+                        "(0/1 or -1/+1)";
 }
 
 }  // namespace logreg::data

@@ -1,5 +1,7 @@
 // `logreg_data convert`: LIBSVM or CSV text to the HDF5 layout of SPEC §4, streaming with
-// bounded memory (a few MB of buffers whatever the input size). Rows keep their input order.
+// bounded memory (tens of MB of buffers whatever the input size). Blocks of lines are parsed in
+// parallel and written strictly in input order, so rows keep their order and the output and the
+// errors do not depend on the thread count.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +21,12 @@ struct ConvertOptions {
   std::string label;                         // CSV label column (empty: the last column)
   int shards = 1;
   Precision dtype = Precision::Float64;
+  // Parser threads: 0 takes the hardware's (at least 2, at most 8); 1 reads, parses and writes
+  // on the calling thread. The output is the same for any value.
+  int threads = 0;
+  // Input bytes per parsed block (0: the default, a few MB). Lines are never split; small
+  // values exist for tests, which need many blocks from a small file.
+  size_t block_bytes = 0;
 
   // Throws ConfigError naming the command-line option at fault.
   void validate() const;
@@ -38,7 +46,8 @@ struct ConvertStats {
 InputFormat resolve_format(const std::string& in, InputFormat requested);
 
 // Converts `in` into `out` (or opt.shards files <stem>_<k>.h5). A malformed line throws
-// DataError "in:line: ..." and leaves no output file behind (existing files stay untouched).
+// DataError "in:line: ..." naming the first bad line of the file, and leaves no output file
+// behind (existing files stay untouched).
 // One pass when the output can grow as rows arrive (CSR, or CSV to one dense file); otherwise a
 // first pass validates the input and counts rows and features.
 ConvertStats convert(const std::string& in, const std::string& out, const ConvertOptions& opt);

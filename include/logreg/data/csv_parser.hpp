@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "logreg/core/types.hpp"
-#include "logreg/data/text_input.hpp"
+#include "logreg/data/parsed_block.hpp"
 
 namespace logreg::data {
 
@@ -22,15 +22,26 @@ class CsvParser {
   const std::vector<std::string>& columns() const { return names_; }
   size_t label_column() const { return label_col_; }
 
-  // Parses line `line_no` into `row` (every feature, zeros included); false for a blank line.
-  // A malformed line throws DataError "path:line: column 'name': ...".
-  bool parse(std::string_view line, int64_t line_no, ParsedRow& row);
+  // Parses the whole data lines in [begin, end) (the header excluded) into `out` (reset first;
+  // its layout says what to keep: every feature, zeros too, unless drop_zeros). *end must be
+  // '\0' (see kBlockPadding).
+  // Stops at the first malformed line, recorded in out.error with a message naming the column.
+  // Thread-safe: parsing changes no state.
+  void parse(const char* begin, const char* end, ParsedBlock& out) const;
 
  private:
+  template <Store S>
+  void parse_block(const char* p, const char* end, ParsedBlock& out) const;
+  template <Store S>
+  const char* parse_line_fast(const char* p, const char* end, int64_t line_no,
+                              ParsedBlock& out) const;
+  template <Store S>
+  bool parse_line_fully(std::string_view line, int64_t line_no, ParsedBlock& out,
+                        ParsedRow& row) const;
+
   std::string path_;
   std::vector<std::string> names_;
   size_t label_col_ = 0;
-  LabelRule labels_;
 };
 
 }  // namespace logreg::data

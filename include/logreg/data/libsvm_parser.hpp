@@ -3,29 +3,17 @@
 // (ranking files) are ignored.
 #pragma once
 
-#include <cstdint>
-#include <string>
-#include <string_view>
-
-#include "logreg/data/text_input.hpp"
+#include "logreg/data/parsed_block.hpp"
 
 namespace logreg::data {
 
 class LibsvmParser {
  public:
-  explicit LibsvmParser(std::string path) : path_(std::move(path)) {}
-
-  // Parses line `line_no` into `row` (0-based columns); false for a line without data.
-  // A malformed line throws DataError "path:line: ..." quoting the offending token.
-  bool parse(std::string_view line, int64_t line_no, ParsedRow& row);
-
-  // Largest 1-based index seen so far, i.e. the feature count d.
-  int64_t max_index() const { return max_index_; }
-
- private:
-  std::string path_;
-  LabelRule labels_;
-  int64_t max_index_ = 0;
+  // Parses the whole lines in [begin, end) into `out` (reset first; its layout says what to
+  // keep), with 0-based columns. *end must be '\0' (see kBlockPadding). Stops at the first
+  // malformed line, recorded in out.error with a message quoting the offending token.
+  // Thread-safe: the parser holds no state.
+  void parse(const char* begin, const char* end, ParsedBlock& out) const;
 };
 
 }  // namespace logreg::data
