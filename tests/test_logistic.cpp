@@ -8,6 +8,7 @@
 
 #include "logreg/core/evaluation.hpp"
 #include "logreg/core/logistic.hpp"
+#include "test_support.hpp"
 
 namespace logreg {
 
@@ -83,12 +84,12 @@ TEST(Evaluation, AucAccuracyLogLoss) {
   y << 0, 0, 1, 1, 0;
   // Positive scores {0.35, 0.8}; negatives {0.1, 0.4, 0.8}: pairs won 1+0+... by hand:
   // 0.35 beats 0.1 only (1); 0.8 beats 0.1, 0.4 and ties 0.8 (2.5) → 3.5 / 6.
-  EXPECT_DOUBLE_EQ(roc_auc(p, y), 3.5 / 6.0);
-  EXPECT_DOUBLE_EQ(accuracy(p, y), 3.0 / 5.0);
+  EXPECT_DOUBLE_EQ(test::roc_auc(p, y), 3.5 / 6.0);
+  EXPECT_DOUBLE_EQ(test::accuracy(p, y), 3.0 / 5.0);
   Vec z(2), yy(2);
   z << 0, 0;
   yy << 0, 1;
-  EXPECT_DOUBLE_EQ(mean_log_loss_from_margins(z, yy), std::log(2.0));
+  EXPECT_DOUBLE_EQ(test::mean_log_loss_from_margins(z, yy), std::log(2.0));
 }
 
 }  // namespace logreg
@@ -112,7 +113,7 @@ TEST(Evaluation, HistogramAucIsWithinItsBoundOfTheExactAuc) {
     margin_histogram(z, y, z.minCoeff(), z.maxCoeff(), pos, neg);
     double bound = -1;
     const double approx = auc_from_histogram(pos, neg, &bound);
-    const double exact = roc_auc(p, y);
+    const double exact = test::roc_auc(p, y);
     EXPECT_LE(std::abs(approx - exact), bound + 1e-15) << trial;
     if (trial < 4) {
       EXPECT_LT(bound, 1e-4) << trial;  // continuous scores: fine bins resolve them

@@ -81,18 +81,27 @@ bool writes_model(SolverStatus status) {
   return status != SolverStatus::NonFinite && status != SolverStatus::Interrupted;
 }
 
-// Loads a validation or test set whose rows are evaluated in place on their ranks.
-std::unique_ptr<DistributedEvaluator> load_evaluator(Communicator& comm, const Config& config,
-                                                     const std::vector<std::string>& files,
-                                                     const char* key, Index n_features) {
-  if (files.empty()) return nullptr;
+// Loads a validation or test set (same layout as data.train; weights are not read: metrics are
+// unweighted, like scikit-learn's defaults). Used by training and by --check alike.
+LoadedData load_evaluation_data(Communicator& comm, const Config& config,
+                                const std::vector<std::string>& files, const char* key,
+                                Index n_features) {
   DataSource source = source_for(config);
-  source.weights.clear();  // metrics are unweighted, like scikit-learn's defaults
+  source.weights.clear();
   LoadedData d = load_distributed(comm, files, key, source);
   if (d.layout.cols != n_features) {
     throw DataError(std::string(key) + ": has " + std::to_string(d.layout.cols) +
                     " features but data.train has " + std::to_string(n_features));
   }
+  return d;
+}
+
+// A validation or test set whose rows are evaluated in place on their ranks.
+std::unique_ptr<DistributedEvaluator> load_evaluator(Communicator& comm, const Config& config,
+                                                     const std::vector<std::string>& files,
+                                                     const char* key, Index n_features) {
+  if (files.empty()) return nullptr;
+  LoadedData d = load_evaluation_data(comm, config, files, key, n_features);
   return std::make_unique<DistributedEvaluator>(make_local_objective(std::move(d.shard)), comm);
 }
 
@@ -126,11 +135,7 @@ int run_check(Communicator& comm, const Config& config, std::ostream& out) {
   for (const auto& [key, files] : {std::pair{"data.validation", config.data.validation},
                                    std::pair{"data.test", config.data.test}}) {
     if (files.empty()) continue;
-    LoadedData d = load_distributed(comm, files, key, source);
-    if (d.layout.cols != train.layout.cols) {
-      throw DataError(std::string(key) + ": has " + std::to_string(d.layout.cols) +
-                      " features but data.train has " + std::to_string(train.layout.cols));
-    }
+    LoadedData d = load_evaluation_data(comm, config, files, key, train.layout.cols);
     describe(std::string(key).substr(5).c_str(), d);
   }
   if (comm.is_root()) out << "check passed on " << comm.size() << " rank(s)\n";

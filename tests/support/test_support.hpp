@@ -48,4 +48,11 @@ Vec newton_reference(const RowMatrix<double>& X, const Vec& y, double l2, bool f
 double reference_objective(const RowMatrix<double>& X, const Vec& y, const Vec& theta, double l2,
                            double l1 = 0.0, const Vec* weights = nullptr);
 
+// Exact (single-process) metrics, the references for the distributed ones:
+// mean log-loss from margins; accuracy with class 1 when p > 0.5; ROC AUC with ties counted ½
+// (Mann–Whitney U), NaN when one class is absent.
+double mean_log_loss_from_margins(ConstVecRef z, ConstVecRef y);
+double accuracy(ConstVecRef p, ConstVecRef y);
+double roc_auc(ConstVecRef p, ConstVecRef y);
+
 }  // namespace logreg::test

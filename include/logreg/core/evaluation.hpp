@@ -1,17 +1,9 @@
-// Classification metrics over probabilities p and labels y ∈ {0, 1} (unit weights).
+// Pieces of distributed classification metrics over margins z and labels y ∈ {0, 1}.
 #pragma once
 
 #include "logreg/core/types.hpp"
 
 namespace logreg {
-
-// Mean log-loss from margins z (stable for any z).
-double mean_log_loss_from_margins(ConstVecRef z, ConstVecRef y);
-// Fraction of rows with (p > 0.5) == y, i.e. predicted class 1 when z > 0 (as scikit-learn's
-// predict).
-double accuracy(ConstVecRef p, ConstVecRef y);
-// Exact ROC AUC with ties counted as one half (Mann–Whitney U); NaN when one class is absent.
-double roc_auc(ConstVecRef p, ConstVecRef y);
 
 // Local sums for distributed metrics: Σ ℓ(z, y), number of correct predictions (z > 0 ⇔ y = 1)
 // and of rows.
