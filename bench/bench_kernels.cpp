@@ -115,7 +115,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
 BENCHMARK(BM_ReadProbe)->Unit(benchmark::kMillisecond)->MinTime(1.0)->UseRealTime();
 BENCHMARK(BM_GradientDenseF64)->Arg(100)->Arg(20)->Unit(benchmark::kMillisecond)->MinTime(1.0)->UseRealTime();
 BENCHMARK(BM_GradientDenseF32)->Arg(100)->Arg(20)->Unit(benchmark::kMillisecond)->MinTime(1.0)->UseRealTime();
-BENCHMARK(BM_GradientCsrF64)->Arg(100000)->Unit(benchmark::kMillisecond)->MinTime(1.0)->UseRealTime();
+BENCHMARK(BM_GradientCsrF64)->Arg(10000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->MinTime(1.0)->UseRealTime();
 
 int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {

@@ -6,7 +6,7 @@ namespace logreg {
 
 namespace {
 
-constexpr Index kChunk = 64;
+constexpr Index kChunk = 16;
 using Chunk = Eigen::Array<double, kChunk, 1>;
 
 // e = exp(−|z|) and l = log(1 + e) for up to kChunk margins, with Eigen's vectorized exp and log
@@ -28,18 +28,21 @@ void softplus_parts(const double* z, Index m, Chunk& e, Chunk& l) {
 
 void loss_and_residual(ConstVecRef z, ConstVecRef y, const double* s, VecRef r, double& loss) {
   const Index n = z.size();
-  Chunk e, l;
+  Chunk e, l, zc, yc, sc = Chunk::Ones();
   for (Index c = 0; c < n; c += kChunk) {
     const Index m = std::min(kChunk, n - c);
     softplus_parts(z.data() + c, m, e, l);
-    for (Index k = 0; k < m; ++k) {
-      const Index i = c + k;
-      const double zi = z[i];
-      const double p = zi >= 0 ? 1.0 / (1.0 + e[k]) : e[k] / (1.0 + e[k]);
-      const double si = s ? s[i] : 1.0;
-      loss += si * (l[k] + (std::max(zi, 0.0) - y[i] * zi));  // row by row: blocking-independent
-      r[i] = si * (p - y[i]);
-    }
+    zc.head(m) = z.segment(c, m);
+    yc.head(m) = y.segment(c, m);
+    zc.tail(kChunk - m).setZero();
+    yc.tail(kChunk - m).setZero();
+    if (s) sc.head(m) = Eigen::Map<const Eigen::ArrayXd>(s + c, m);
+    // p = σ(z) as 1/(1+e) for z ≥ 0 and e/(1+e) otherwise; per-row loss terms, summed in row order
+    // below so the result does not depend on how rows are blocked.
+    const Chunk p = (zc >= 0.0).select(Chunk::Ones(), e) / (1.0 + e);
+    const Chunk t = sc * (l + (zc.max(0.0) - yc * zc));
+    r.segment(c, m) = (sc * (p - yc)).head(m).matrix();
+    for (Index k = 0; k < m; ++k) loss += t[k];
   }
 }
 

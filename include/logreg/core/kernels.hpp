@@ -4,29 +4,127 @@
 //    fixed tree ((l0+l1)+(l2+l3))+((l4+l5)+(l6+l7));
 //  * Xᵀr adds rᵢxᵢ into g row after row, in increasing i;
 //  * squared products are rᵢ·(xᵢⱼ·xᵢⱼ).
-// For dense rows the eight lanes are independent chains, which the compiler vectorizes.
+// Dense kernels hold the eight lanes in one vector (GCC/Clang vector extension, compiled to
+// whatever SIMD width the target has) and work on four rows at a time: the dot products share
+// each load of w, and Xᵀr loads and stores each chunk of g once per four rows while adding the
+// rows in order, so the contract holds element by element. Products and sums are separate
+// operations (the build uses -ffp-contract=off), so no fused multiply-add changes the rounding.
 #pragma once
+
+#include <type_traits>
+
+#if defined(__AVX512F__) && defined(__AVX512VL__)
+#include <immintrin.h>
+#endif
 
 #include "logreg/core/types.hpp"
 
 namespace logreg {
 
+
+
+
 constexpr int kLanes = 8;
+
+using Lanes = double __attribute__((vector_size(64)));
+using LanesUnaligned = double __attribute__((vector_size(64), aligned(8), may_alias));
+using FloatLanesUnaligned = float __attribute__((vector_size(32), aligned(4), may_alias));
+
+// Lanes xⱼ … xⱼ₊₇ widened to double.
+template <typename T>
+inline Lanes load_lanes(const T* p) {
+  if constexpr (std::is_same_v<T, double>) {
+    return *reinterpret_cast<const LanesUnaligned*>(p);
+  } else {
+    return __builtin_convertvector(*reinterpret_cast<const FloatLanesUnaligned*>(p), Lanes);
+  }
+}
+
+// The first m < 8 entries, zeros after (a masked load where the target has one: building the
+// vector in memory would stall on store-to-load forwarding).
+template <typename T>
+inline Lanes load_lanes_partial(const T* p, Index m) {
+#if defined(__AVX512F__) && defined(__AVX512VL__)
+  const auto mask = static_cast<__mmask8>((1u << m) - 1);
+  if constexpr (std::is_same_v<T, double>) {
+    return reinterpret_cast<Lanes>(_mm512_maskz_loadu_pd(mask, p));
+  } else {
+    return __builtin_convertvector(_mm256_maskz_loadu_ps(mask, p), Lanes);
+  }
+#else
+  Lanes v = {0, 0, 0, 0, 0, 0, 0, 0};
+  for (Index k = 0; k < m; ++k) v[k] = static_cast<double>(p[k]);
+  return v;
+#endif
+}
+
+inline void store_lanes(double* p, Lanes v) { *reinterpret_cast<LanesUnaligned*>(p) = v; }
+
+inline double combine_lanes(Lanes l) {
+  return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+}
 
 inline double combine_lanes(const double* l) {
   return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
 }
 
-// Σⱼ x[j]·w[j] over a dense row of n entries.
-template <typename T>
-inline double lane_dot(const T* x, const double* w, Index n) {
-  double l[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
+// out[0..3] = combine_lanes(a), combine_lanes(b), combine_lanes(c), combine_lanes(d), the same
+// tree evaluated for four rows at once with shuffles instead of one lane at a time.
+inline void combine_lanes4(Lanes a, Lanes b, Lanes c, Lanes d, double* out) {
+  using Quad = double __attribute__((vector_size(32), aligned(8), may_alias));
+  const Lanes ab = __builtin_shufflevector(a, b, 0, 8, 2, 10, 4, 12, 6, 14) +
+                   __builtin_shufflevector(a, b, 1, 9, 3, 11, 5, 13, 7, 15);  // lane pairs
+  const Lanes cd = __builtin_shufflevector(c, d, 0, 8, 2, 10, 4, 12, 6, 14) +
+                   __builtin_shufflevector(c, d, 1, 9, 3, 11, 5, 13, 7, 15);
+  const Lanes q = __builtin_shufflevector(ab, cd, 0, 1, 8, 9, 4, 5, 12, 13) +
+                  __builtin_shufflevector(ab, cd, 2, 3, 10, 11, 6, 7, 14, 15);  // quads
+  *reinterpret_cast<Quad*>(out) =
+      __builtin_shufflevector(q, q, 0, 1, 2, 3) + __builtin_shufflevector(q, q, 4, 5, 6, 7);
+}
+
+// out[r] = Σⱼ x[r·d + j]·w[j] for the R dense rows starting at x.
+template <int R, typename T>
+inline void lane_dot_rows(const T* x, Index d, const double* w, double* out) {
+  Lanes acc[R];
+  for (int r = 0; r < R; ++r) acc[r] = Lanes{0, 0, 0, 0, 0, 0, 0, 0};
   Index j = 0;
-  for (; j + kLanes <= n; j += kLanes) {
-    for (int k = 0; k < kLanes; ++k) l[k] += static_cast<double>(x[j + k]) * w[j + k];
+  for (; j + kLanes <= d; j += kLanes) {
+    const Lanes wv = load_lanes(w + j);
+    for (int r = 0; r < R; ++r) acc[r] += load_lanes(x + r * d + j) * wv;
   }
-  for (int k = 0; j + k < n; ++k) l[k] += static_cast<double>(x[j + k]) * w[j + k];
-  return combine_lanes(l);
+  if (j < d) {
+    // Zero-padded lanes add +0·0 = +0, which leaves every lane unchanged.
+    const Lanes wv = load_lanes_partial(w + j, d - j);
+    for (int r = 0; r < R; ++r) acc[r] += load_lanes_partial(x + r * d + j, d - j) * wv;
+  }
+  if constexpr (R == 4) {
+    combine_lanes4(acc[0], acc[1], acc[2], acc[3], out);
+  } else {
+    for (int r = 0; r < R; ++r) out[r] = combine_lanes(acc[r]);
+  }
+}
+
+// g[j] += c[r]·f(x[r·d + j]) for r = 0 … R−1 in that order, for the R dense rows starting at x,
+// with f(v) = v, or v·v when Squared.
+template <int R, bool Squared, typename T>
+inline void add_rows(const T* x, Index d, const double* c, double* g) {
+  Index j = 0;
+  for (; j + kLanes <= d; j += kLanes) {
+    Lanes gv = load_lanes(g + j);
+    for (int r = 0; r < R; ++r) {
+      Lanes v = load_lanes(x + r * d + j);
+      if constexpr (Squared) v = v * v;
+      gv += c[r] * v;
+    }
+    store_lanes(g + j, gv);
+  }
+  for (; j < d; ++j) {
+    for (int r = 0; r < R; ++r) {
+      double v = static_cast<double>(x[r * d + j]);
+      if constexpr (Squared) v = v * v;
+      g[j] += c[r] * v;
+    }
+  }
 }
 
 // Σₖ v[k]·w[idx[k]] over a sparse row whose column ids increase.
