@@ -77,6 +77,28 @@ class Local final : public LocalObjective {
     return loss;
   }
 
+  double loss_grad_curvature(ConstVecRef theta, VecRef z, VecRef grad, VecRef diag,
+                             VecRef sums) const override {
+    const Index p = x_.cols();
+    grad.setZero();
+    diag.setZero();
+    sums.setZero();
+    double loss = 0.0;
+    Vec h(x_.block_rows());  // once per call, not per block
+    for_each_block(x_, [&](Index i0, Index n) {
+      x_.multiply(i0, n, theta.head(p), theta[p], z.segment(i0, n));
+      block_residual(i0, n, z, loss);
+      accumulate(i0, n, grad);
+      auto hb = h.head(n);
+      hessian_weights(z.segment(i0, n), weights() ? weights() + i0 : nullptr, hb);
+      x_.squared_transpose_multiply_add(i0, n, hb, diag.head(p));
+      if (sums.size()) x_.transpose_multiply_add(i0, n, hb, sums.head(p));
+      for (Index i = 0; i < n; ++i) diag[p] += hb[i];
+    });
+    if (sums.size()) sums[p] = diag[p];
+    return loss;
+  }
+
   double loss_grad_along(ConstVecRef z0, ConstVecRef dir, double alpha, VecRef zd, VecRef z,
                          VecRef grad) const override {
     const Index p = x_.cols();

@@ -142,6 +142,45 @@ Point DistributedObjective::evaluate(const Vec& x) {
   return p;
 }
 
+Point DistributedObjective::evaluate_with_diagonal(const Vec& x, Vec& diagonal) {
+  const Index d = local_->features();
+  const bool centered = mean_.size() > 0;
+  auto cache = std::make_shared<MarginCache>();
+  cache->z.resize(local_->rows());
+  // gradient, loss, diag(X̂ᵀDX̂), X̂ᵀD (when centering), stop flag
+  const Index n_sums = centered ? d + 1 : 0;
+  Vec buf = Vec::Zero(d + 1 + 1 + d + 1 + n_sums + 1);
+  auto t0 = Clock::now();
+  buf[d + 1] = local_->loss_grad_curvature(to_model(x), cache->z, buf.head(d + 1),
+                                           buf.segment(d + 2, d + 1), buf.segment(2 * d + 3, n_sums));
+  stats_.compute_s += seconds_since(t0);
+  ++stats_.evaluations;
+  reduce(buf);
+  Point p;
+  p.x = x;
+  p.f = buf[d + 1] / weight_sum_ + penalty(x);
+  p.g = pullback(buf.head(d + 1) / weight_sum_);
+  add_penalty_gradient(x, p.g);
+  p.cache = std::move(cache);
+  diagonal = solver_diagonal(buf.segment(d + 2, d + 1) / weight_sum_,
+                             buf.segment(2 * d + 3, n_sums) / weight_sum_);
+  return p;
+}
+
+// diag(AᵀHA)_j = (H_jj − 2μ_j H_jb + μ_j² H_bb) / σ_j², from diag(H) and the column sums.
+Vec DistributedObjective::solver_diagonal(const Vec& hdiag, const Vec& hsums) const {
+  const Index d = local_->features();
+  const Vec& mu = mean_;
+  const double hbb = hdiag[d];
+  Vec diag(dim_);
+  diag.head(d) = hdiag.head(d);
+  if (mu.size()) diag.head(d) += -2.0 * mu.cwiseProduct(hsums.head(d)) + mu.cwiseAbs2() * hbb;
+  if (scale_.size()) diag.head(d).array() /= scale_.array().square();
+  diag.head(d).array() += params_.l2;
+  if (params_.fit_intercept) diag[d] = hbb;
+  return diag;
+}
+
 // Line search along x + α dir. The first eval is one fused pass computing X̂(A dir) alongside
 // the gradient at α; later trials are O(rows) from the cached margins z0 and zd.
 class DistributedLine final : public LineFunction {
@@ -260,7 +299,6 @@ class DistributedHessian final : public HessianOperator {
   }
 
   Vec diagonal() override {
-    // diag(AᵀHA)_j = (H_jj − 2μ_j H_jb + μ_j² H_bb) / σ_j², from diag(H) and the column sums.
     const Index d = obj_.local_->features();
     // The column sums are needed only for the centering term: skip that pass without it.
     const bool centered = obj_.mean_.size() > 0;
@@ -271,15 +309,7 @@ class DistributedHessian final : public HessianOperator {
     obj_.stats_.compute_s += seconds_since(t0);
     obj_.reduce(buf);
     buf /= obj_.weight_sum_;
-    const Vec& mu = obj_.mean_;
-    const double hbb = buf[d];
-    Vec diag(obj_.dim_);
-    diag.head(d) = buf.head(d);
-    if (mu.size()) diag.head(d) += -2.0 * mu.cwiseProduct(buf.segment(d + 1, d)) + mu.cwiseAbs2() * hbb;
-    if (obj_.scale_.size()) diag.head(d).array() /= obj_.scale_.array().square();
-    diag.head(d).array() += obj_.params_.l2;
-    if (obj_.params_.fit_intercept) diag[d] = hbb;
-    return diag;
+    return obj_.solver_diagonal(buf.head(d + 1), buf.segment(d + 1, d + 1));
   }
 
  private:

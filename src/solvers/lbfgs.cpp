@@ -17,8 +17,7 @@ namespace {
 // empty: with a near-uniform diagonal it adds nothing to the classical sᵀy / yᵀy scaling.
 // Coordinates whose diagonal is no larger than the smallest (e.g. constant features, which only
 // carry the L2 term) do not count towards the spread.
-Vec jacobi_scaling(Objective& obj, const Point& p) {
-  Vec diag = obj.hessian_at(p)->diagonal();
+Vec jacobi_scaling(Vec diag) {
   const double lo = diag.minCoeff();
   double spread_lo = diag.maxCoeff(), spread_hi = 0.0;
   for (Index j = 0; j < diag.size(); ++j) {
@@ -40,14 +39,18 @@ SolveResult minimize_lbfgs(Objective& obj, const SolverState& start, const Solve
   const size_t memory = static_cast<size_t>(params.memory);
   History hist;
   int iter = start.iteration;
-  Point p = obj.evaluate(start.x);
-  // The preconditioner is part of the state: a resumed run must use the same one.
+  // The preconditioner is part of the state: a resumed run must use the same one. A fresh start
+  // gets diag(H(x₀)) from the first evaluation's pass.
+  Point p;
   Vec inv_diag;
   if (start.vectors.size() % 2 == 1) {
+    p = obj.evaluate(start.x);
     inv_diag = start.vectors.back();
     hist.load({start.vectors.begin(), start.vectors.end() - 1}, memory);
   } else {
-    inv_diag = jacobi_scaling(obj, p);
+    Vec diag;
+    p = obj.evaluate_with_diagonal(start.x, diag);
+    inv_diag = jacobi_scaling(std::move(diag));
   }
   double step = 0.0;
   auto state = [&] {

@@ -48,7 +48,8 @@ class CsrMatrix {
     for (Index i = 0; i < n; ++i) {
       const double ri = r[i];
       for (int64_t k = indptr_[i0 + i]; k < indptr_[i0 + i + 1]; ++k) {
-        gp[indices_[k]] += ri * static_cast<double>(values_[k]);
+        double& gj = gp[indices_[k]];
+        gj = madd(ri, static_cast<double>(values_[k]), gj);
       }
     }
   }
@@ -59,7 +60,8 @@ class CsrMatrix {
       const double ri = r[i];
       for (int64_t k = indptr_[i0 + i]; k < indptr_[i0 + i + 1]; ++k) {
         const double v = static_cast<double>(values_[k]);
-        gp[indices_[k]] += ri * (v * v);
+        double& gj = gp[indices_[k]];
+        gj = madd(ri, v * v, gj);
       }
     }
   }

@@ -3,17 +3,18 @@
 //  * x·w accumulates xⱼwⱼ into lane j mod 8, in increasing j, and combines the lanes by the
 //    fixed tree ((l0+l1)+(l2+l3))+((l4+l5)+(l6+l7));
 //  * Xᵀr adds rᵢxᵢ into g row after row, in increasing i;
-//  * squared products are rᵢ·(xᵢⱼ·xᵢⱼ).
+//  * squared products are rᵢ·(xᵢⱼ·xᵢⱼ);
+//  * every accumulation step is madd() below: one fused multiply-add where the hardware has it.
 // Dense kernels hold the eight lanes in one vector (GCC/Clang vector extension, compiled to
 // whatever SIMD width the target has) and work on four rows at a time: the dot products share
 // each load of w, and Xᵀr loads and stores each chunk of g once per four rows while adding the
-// rows in order, so the contract holds element by element. Products and sums are separate
-// operations (the build uses -ffp-contract=off), so no fused multiply-add changes the rounding.
+// rows in order, so the contract holds element by element. The build uses -ffp-contract=off, so
+// the compiler never fuses (or declines to fuse) on its own.
 #pragma once
 
 #include <type_traits>
 
-#if defined(__AVX512F__) && defined(__AVX512VL__)
+#if defined(__AVX512F__)
 #include <immintrin.h>
 #endif
 
@@ -36,7 +37,12 @@ inline Lanes load_lanes(const T* p) {
   if constexpr (std::is_same_v<T, double>) {
     return *reinterpret_cast<const LanesUnaligned*>(p);
   } else {
+#if defined(__AVX512F__)
+    // One widening conversion; GCC splits the generic __builtin_convertvector into halves.
+    return reinterpret_cast<Lanes>(_mm512_cvtps_pd(_mm256_loadu_ps(p)));
+#else
     return __builtin_convertvector(*reinterpret_cast<const FloatLanesUnaligned*>(p), Lanes);
+#endif
   }
 }
 
@@ -49,12 +55,40 @@ inline Lanes load_lanes_partial(const T* p, Index m) {
   if constexpr (std::is_same_v<T, double>) {
     return reinterpret_cast<Lanes>(_mm512_maskz_loadu_pd(mask, p));
   } else {
-    return __builtin_convertvector(_mm256_maskz_loadu_ps(mask, p), Lanes);
+    return reinterpret_cast<Lanes>(_mm512_cvtps_pd(_mm256_maskz_loadu_ps(mask, p)));
   }
 #else
   Lanes v = {0, 0, 0, 0, 0, 0, 0, 0};
   for (Index k = 0; k < m; ++k) v[k] = static_cast<double>(p[k]);
   return v;
+#endif
+}
+
+inline Lanes broadcast(double v) { return Lanes{v, v, v, v, v, v, v, v}; }
+
+// a·b + c. With hardware fused multiply-add (every AVX-512 and AVX2 processor) this is rounded
+// once, otherwise the product and the sum are rounded separately (the build passes
+// -ffp-contract=off, so the compiler never chooses for us). Dense and CSR kernels both go through
+// these two functions, so they agree bitwise within a build.
+inline double madd(double a, double b, double c) {
+#if defined(__FMA__)
+  return __builtin_fma(a, b, c);
+#else
+  return a * b + c;
+#endif
+}
+
+inline Lanes madd(Lanes a, Lanes b, Lanes c) {
+#if defined(__AVX512F__)
+  return reinterpret_cast<Lanes>(_mm512_fmadd_pd(reinterpret_cast<__m512d>(a),
+                                                 reinterpret_cast<__m512d>(b),
+                                                 reinterpret_cast<__m512d>(c)));
+#elif defined(__FMA__)
+  Lanes r;
+  for (int k = 0; k < 8; ++k) r[k] = __builtin_fma(a[k], b[k], c[k]);
+  return r;
+#else
+  return a * b + c;
 #endif
 }
 
@@ -90,12 +124,12 @@ inline void lane_dot_rows(const T* x, Index d, const double* w, double* out) {
   Index j = 0;
   for (; j + kLanes <= d; j += kLanes) {
     const Lanes wv = load_lanes(w + j);
-    for (int r = 0; r < R; ++r) acc[r] += load_lanes(x + r * d + j) * wv;
+    for (int r = 0; r < R; ++r) acc[r] = madd(load_lanes(x + r * d + j), wv, acc[r]);
   }
   if (j < d) {
     // Zero-padded lanes add +0·0 = +0, which leaves every lane unchanged.
     const Lanes wv = load_lanes_partial(w + j, d - j);
-    for (int r = 0; r < R; ++r) acc[r] += load_lanes_partial(x + r * d + j, d - j) * wv;
+    for (int r = 0; r < R; ++r) acc[r] = madd(load_lanes_partial(x + r * d + j, d - j), wv, acc[r]);
   }
   if constexpr (R == 4) {
     combine_lanes4(acc[0], acc[1], acc[2], acc[3], out);
@@ -114,7 +148,7 @@ inline void add_rows(const T* x, Index d, const double* c, double* g) {
     for (int r = 0; r < R; ++r) {
       Lanes v = load_lanes(x + r * d + j);
       if constexpr (Squared) v = v * v;
-      gv += c[r] * v;
+      gv = madd(broadcast(c[r]), v, gv);
     }
     store_lanes(g + j, gv);
   }
@@ -122,7 +156,7 @@ inline void add_rows(const T* x, Index d, const double* c, double* g) {
     for (int r = 0; r < R; ++r) {
       double v = static_cast<double>(x[r * d + j]);
       if constexpr (Squared) v = v * v;
-      g[j] += c[r] * v;
+      g[j] = madd(c[r], v, g[j]);
     }
   }
 }
@@ -130,9 +164,24 @@ inline void add_rows(const T* x, Index d, const double* c, double* g) {
 // Σₖ v[k]·w[idx[k]] over a sparse row whose column ids increase.
 template <typename T, typename I>
 inline double lane_dot_sparse(const T* v, const I* idx, int64_t nnz, const double* w) {
+#if defined(__AVX512F__)
+  // Lanes in a register, each step a fused multiply-add masked to lane idx mod 8 (the others
+  // keep their value): no store-to-load round trip through an array indexed by the lane.
+  __m512d acc = _mm512_setzero_pd();
+  for (int64_t k = 0; k < nnz; ++k) {
+    const auto mask = static_cast<__mmask8>(1u << (idx[k] & (kLanes - 1)));
+    acc = _mm512_mask3_fmadd_pd(_mm512_set1_pd(static_cast<double>(v[k])), _mm512_set1_pd(w[idx[k]]),
+                                acc, mask);
+  }
+  return combine_lanes(reinterpret_cast<Lanes>(acc));
+#else
   double l[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
-  for (int64_t k = 0; k < nnz; ++k) l[idx[k] & (kLanes - 1)] += static_cast<double>(v[k]) * w[idx[k]];
+  for (int64_t k = 0; k < nnz; ++k) {
+    double& lane = l[idx[k] & (kLanes - 1)];
+    lane = madd(static_cast<double>(v[k]), w[idx[k]], lane);
+  }
   return combine_lanes(l);
+#endif
 }
 
 }  // namespace logreg

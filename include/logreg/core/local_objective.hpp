@@ -30,6 +30,11 @@ class LocalObjective {
 
   // z = X w + b; returns Σ sᵢℓᵢ and grad = X̂ᵀ r. One pass.
   virtual double loss_grad(ConstVecRef theta, VecRef z, VecRef grad) const = 0;
+  // loss_grad, and in the same pass the curvature sums at the new margins: diag = diag(X̂ᵀ D X̂)
+  // and, when `sums` is not empty, sums = X̂ᵀ D (D = sᵢσᵢ(1 − σᵢ)). Saves the separate pass of
+  // hessian(z)->diagonal() for a preconditioner at a starting point.
+  virtual double loss_grad_curvature(ConstVecRef theta, VecRef z, VecRef grad, VecRef diag,
+                                     VecRef sums) const = 0;
   // zd = X̂ dir, z = z0 + α zd; returns Σ sᵢℓᵢ(z) and grad at z. One pass.
   virtual double loss_grad_along(ConstVecRef z0, ConstVecRef dir, double alpha, VecRef zd,
                                  VecRef z, VecRef grad) const = 0;

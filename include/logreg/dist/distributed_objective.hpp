@@ -47,6 +47,8 @@ class DistributedObjective final : public Objective {
   using Objective::line;
   std::unique_ptr<LineFunction> line(const Point& from, const Vec& direction) override;
   std::unique_ptr<HessianOperator> hessian_at(const Point& at) override;
+  // One pass and one reduce for both.
+  Point evaluate_with_diagonal(const Vec& x, Vec& diagonal) override;
   bool interrupted() const override { return interrupted_; }
 
   // Polled before every reduce; true on any rank makes interrupted() true on all after it.
@@ -77,6 +79,9 @@ class DistributedObjective final : public Objective {
   Vec pullback(const Vec& raw) const;
   // Penalty value and gradient contribution in solver coordinates.
   double penalty(const Vec& x) const;
+  // diag(∇²f) in solver coordinates from the reduced sums diag(X̂ᵀDX̂) and X̂ᵀD (the latter read
+  // only when centering), both already divided by S.
+  Vec solver_diagonal(const Vec& hdiag, const Vec& hsums) const;
   void add_penalty_gradient(const Vec& x, Vec& g) const;
 
  private:

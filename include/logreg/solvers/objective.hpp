@@ -54,6 +54,12 @@ class Objective {
   std::unique_ptr<LineFunction> line(const Point&, Vec&&) = delete;
   std::unique_ptr<LineFunction> line(Point&&, const Vec&) = delete;
   virtual std::unique_ptr<HessianOperator> hessian_at(const Point& at) = 0;
+  // evaluate(x) and diag(∇²f(x)); an implementation may compute both in one pass.
+  virtual Point evaluate_with_diagonal(const Vec& x, Vec& diagonal) {
+    Point p = evaluate(x);
+    diagonal = hessian_at(p)->diagonal();
+    return p;
+  }
   // Sticky, agreed across ranks: a stop was requested (signal) in some reduce so far.
   virtual bool interrupted() const = 0;
 
