@@ -123,36 +123,26 @@ void DistributedObjective::reduce(Vec& buf) {
   if (buf[k] > 0) interrupted_ = true;
 }
 
-Point DistributedObjective::evaluate(const Vec& x) {
-  const Index d = local_->features();
-  auto cache = std::make_shared<MarginCache>();
-  cache->z.resize(local_->rows());
-  Vec buf(d + 3);  // gradient, loss, stop flag
-  auto t0 = Clock::now();
-  buf[d + 1] = local_->loss_grad(to_model(x), cache->z, buf.head(d + 1));
-  stats_.compute_s += seconds_since(t0);
-  ++stats_.evaluations;
-  reduce(buf);
-  Point p;
-  p.x = x;
-  p.f = buf[d + 1] / weight_sum_ + penalty(x);
-  p.g = pullback(buf.head(d + 1) / weight_sum_);
-  add_penalty_gradient(x, p.g);
-  p.cache = std::move(cache);
-  return p;
-}
+Point DistributedObjective::evaluate(const Vec& x) { return evaluate_pass(x, nullptr); }
 
 Point DistributedObjective::evaluate_with_diagonal(const Vec& x, Vec& diagonal) {
+  return evaluate_pass(x, &diagonal);
+}
+
+// One pass and one reduce: gradient, loss, then with `diagonal` diag(X̂ᵀDX̂) and X̂ᵀD (the
+// latter only when centering), then the stop flag.
+Point DistributedObjective::evaluate_pass(const Vec& x, Vec* diagonal) {
   const Index d = local_->features();
-  const bool centered = mean_.size() > 0;
+  const Index n_diag = diagonal ? d + 1 : 0;
+  const Index n_sums = diagonal && mean_.size() > 0 ? d + 1 : 0;
   auto cache = std::make_shared<MarginCache>();
   cache->z.resize(local_->rows());
-  // gradient, loss, diag(X̂ᵀDX̂), X̂ᵀD (when centering), stop flag
-  const Index n_sums = centered ? d + 1 : 0;
-  Vec buf = Vec::Zero(d + 1 + 1 + d + 1 + n_sums + 1);
+  Vec buf = Vec::Zero(d + 2 + n_diag + n_sums + 1);
+  auto hdiag = buf.segment(d + 2, n_diag);
+  auto hsums = buf.segment(d + 2 + n_diag, n_sums);
   auto t0 = Clock::now();
-  buf[d + 1] = local_->loss_grad_curvature(to_model(x), cache->z, buf.head(d + 1),
-                                           buf.segment(d + 2, d + 1), buf.segment(2 * d + 3, n_sums));
+  buf[d + 1] = diagonal ? local_->loss_grad_curvature(to_model(x), cache->z, buf.head(d + 1), hdiag, hsums)
+                        : local_->loss_grad(to_model(x), cache->z, buf.head(d + 1));
   stats_.compute_s += seconds_since(t0);
   ++stats_.evaluations;
   reduce(buf);
@@ -162,8 +152,7 @@ Point DistributedObjective::evaluate_with_diagonal(const Vec& x, Vec& diagonal) 
   p.g = pullback(buf.head(d + 1) / weight_sum_);
   add_penalty_gradient(x, p.g);
   p.cache = std::move(cache);
-  diagonal = solver_diagonal(buf.segment(d + 2, d + 1) / weight_sum_,
-                             buf.segment(2 * d + 3, n_sums) / weight_sum_);
+  if (diagonal) *diagonal = solver_diagonal(hdiag / weight_sum_, hsums / weight_sum_);
   return p;
 }
 

@@ -82,6 +82,7 @@ class DistributedObjective final : public Objective {
   // diag(∇²f) in solver coordinates from the reduced sums diag(X̂ᵀDX̂) and X̂ᵀD (the latter read
   // only when centering), both already divided by S.
   Vec solver_diagonal(const Vec& hdiag, const Vec& hsums) const;
+  Point evaluate_pass(const Vec& x, Vec* diagonal);
   void add_penalty_gradient(const Vec& x, Vec& g) const;
 
  private:
