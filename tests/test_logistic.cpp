@@ -78,6 +78,23 @@ TEST(LogisticLoss, LineSumsMatchDirectEvaluation) {
   EXPECT_NEAR(slope, r.dot(zd), 1e-14);
 }
 
+// The Hessian weights computed alongside the residuals equal the separate hessian_weights()
+// exactly (both weighted and not), over margins from tiny to beyond exp's range, 40 rows so
+// that a chunk is partly filled.
+TEST(LogisticLoss, FusedHessianWeightsEqualSeparateOnes) {
+  const Index n = 40;
+  Vec z = Vec::LinSpaced(n, -800.0, 750.0), y(n), s(n), r(n), h(n), ref(n);
+  z[3] = 0.0, z[4] = 1e-7, z[5] = -2.5;
+  for (Index i = 0; i < n; ++i) y[i] = i % 3 == 0, s[i] = 0.5 + i % 4;
+  for (const double* weights : {static_cast<const double*>(nullptr), static_cast<const double*>(s.data())}) {
+    double loss = 0.0;
+    loss_and_residual(z, y, weights, r, loss, h.data());
+    hessian_weights(z, weights, ref);
+    for (Index i = 0; i < n; ++i) EXPECT_EQ(h[i], ref[i]) << "z=" << z[i];
+    EXPECT_GT(h[3], 0.0);
+  }
+}
+
 TEST(Evaluation, AucAccuracyLogLoss) {
   Vec p(5), y(5);
   p << 0.1, 0.4, 0.35, 0.8, 0.8;

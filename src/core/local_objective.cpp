@@ -87,10 +87,9 @@ class Local final : public LocalObjective {
     Vec h(x_.block_rows());  // once per call, not per block
     for_each_block(x_, [&](Index i0, Index n) {
       x_.multiply(i0, n, theta.head(p), theta[p], z.segment(i0, n));
-      block_residual(i0, n, z, loss);
-      accumulate(i0, n, grad);
       auto hb = h.head(n);
-      hessian_weights(z.segment(i0, n), weights() ? weights() + i0 : nullptr, hb);
+      block_residual(i0, n, z, loss, hb.data());
+      accumulate(i0, n, grad);
       x_.squared_transpose_multiply_add(i0, n, hb, diag.head(p));
       if (sums.size()) x_.transpose_multiply_add(i0, n, hb, sums.head(p));
       for (Index i = 0; i < n; ++i) diag[p] += hb[i];
@@ -157,10 +156,11 @@ class Local final : public LocalObjective {
   const double* weights() const { return shard_.weight.size() ? shard_.weight.data() : nullptr; }
 
   // Fills r_ for rows [i0, i0+n) from margins z and adds their losses to `loss`.
-  void block_residual(Index i0, Index n, ConstVecRef z, double& loss) const {
+  // With h, also the Hessian weights of those rows.
+  void block_residual(Index i0, Index n, ConstVecRef z, double& loss, double* h = nullptr) const {
     const double* s = weights();
     loss_and_residual(z.segment(i0, n), shard_.y.segment(i0, n), s ? s + i0 : nullptr,
-                      r_.head(n), loss);
+                      r_.head(n), loss, h);
   }
 
   // Running sums continue row by row across blocks, so dense and CSR storage (which block

@@ -26,7 +26,8 @@ void softplus_parts(const double* z, Index m, Chunk& e, Chunk& l) {
 
 }  // namespace
 
-void loss_and_residual(ConstVecRef z, ConstVecRef y, const double* s, VecRef r, double& loss) {
+void loss_and_residual(ConstVecRef z, ConstVecRef y, const double* s, VecRef r, double& loss,
+                       double* h) {
   const Index n = z.size();
   Chunk e, l, zc, yc, sc = Chunk::Ones();
   for (Index c = 0; c < n; c += kChunk) {
@@ -42,6 +43,10 @@ void loss_and_residual(ConstVecRef z, ConstVecRef y, const double* s, VecRef r, 
     const Chunk p = (zc >= 0.0).select(Chunk::Ones(), e) / (1.0 + e);
     const Chunk t = sc * (l + (zc.max(0.0) - yc * zc));
     r.segment(c, m) = (sc * (p - yc)).head(m).matrix();
+    if (h) {
+      const Chunk hc = sc * (e / ((1.0 + e) * (1.0 + e)));
+      for (Index k = 0; k < m; ++k) h[c + k] = hc[k];
+    }
     for (Index k = 0; k < m; ++k) loss += t[k];
   }
 }

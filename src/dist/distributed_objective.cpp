@@ -16,7 +16,13 @@ double seconds_since(Clock::time_point t0) {
 }
 
 struct MarginCache final : PointCache {
+  explicit MarginCache(const std::shared_ptr<RowBuffers>& buffers)
+      : z(buffers->take()), pool(buffers) {}
+  ~MarginCache() override {
+    if (auto p = pool.lock()) p->give(std::move(z));
+  }
   Vec z;  // X̂ θ at the point, for this rank's rows
+  std::weak_ptr<RowBuffers> pool;
 };
 
 std::shared_ptr<const MarginCache> margins_of(const Point& p) {
@@ -27,6 +33,17 @@ std::shared_ptr<const MarginCache> margins_of(const Point& p) {
 
 }  // namespace
 
+Vec RowBuffers::take() {
+  if (spare.empty()) return Vec(rows);
+  Vec v = std::move(spare.back());
+  spare.pop_back();
+  return v;
+}
+
+void RowBuffers::give(Vec&& v) {
+  if (v.size() == rows && spare.size() < 2) spare.push_back(std::move(v));
+}
+
 void RegularizationParams::validate() const {
   if (!(l2 >= 0) || !std::isfinite(l2)) throw ConfigError("model.l2 must be a finite number >= 0");
   if (!(l1 >= 0) || !std::isfinite(l1)) throw ConfigError("model.l1 must be a finite number >= 0");
@@ -34,7 +51,10 @@ void RegularizationParams::validate() const {
 
 DistributedObjective::DistributedObjective(std::unique_ptr<LocalObjective> local,
                                            Communicator& comm, RegularizationParams params)
-    : local_(std::move(local)), comm_(comm), params_(params) {
+    : local_(std::move(local)),
+      comm_(comm),
+      params_(params),
+      buffers_(std::make_shared<RowBuffers>(local_->rows())) {
   params_.validate();
   const Index d = local_->features();
   dim_ = params_.fit_intercept ? d + 1 : d;
@@ -135,8 +155,7 @@ Point DistributedObjective::evaluate_pass(const Vec& x, Vec* diagonal) {
   const Index d = local_->features();
   const Index n_diag = diagonal ? d + 1 : 0;
   const Index n_sums = diagonal && mean_.size() > 0 ? d + 1 : 0;
-  auto cache = std::make_shared<MarginCache>();
-  cache->z.resize(local_->rows());
+  auto cache = std::make_shared<MarginCache>(buffers_);
   Vec buf = Vec::Zero(d + 2 + n_diag + n_sums + 1);
   auto hdiag = buf.segment(d + 2, n_diag);
   auto hsums = buf.segment(d + 2 + n_diag, n_sums);
@@ -182,6 +201,7 @@ class DistributedLine final : public LineFunction {
     xd_ = from.x.head(d).dot(dir.head(d));
     dd_ = dir.head(d).squaredNorm();
   }
+  ~DistributedLine() override { obj_.buffers_->give(std::move(zd_)); }
 
   std::pair<double, double> eval(double alpha) override {
     if (!have_zd_) {
@@ -209,8 +229,8 @@ class DistributedLine final : public LineFunction {
       return std::move(full_);
     }
     const Index d = obj_.local_->features();
-    auto cache = std::make_shared<MarginCache>();
-    cache->z = z0_->z + alpha * zd_;
+    auto cache = std::make_shared<MarginCache>(obj_.buffers_);
+    cache->z.noalias() = z0_->z + alpha * zd_;
     Vec buf(d + 3);  // gradient, loss, stop flag
     auto t0 = Clock::now();
     buf[d + 1] = obj_.local_->loss_grad_at_margins(cache->z, buf.head(d + 1));
@@ -223,9 +243,8 @@ class DistributedLine final : public LineFunction {
  private:
   Point pass(double alpha) {
     const Index d = obj_.local_->features();
-    auto cache = std::make_shared<MarginCache>();
-    cache->z.resize(obj_.local_->rows());
-    zd_.resize(obj_.local_->rows());
+    auto cache = std::make_shared<MarginCache>(obj_.buffers_);
+    zd_ = obj_.buffers_->take();
     have_zd_ = true;
     Vec buf(d + 3);  // gradient, loss, stop flag
     auto t0 = Clock::now();

@@ -23,8 +23,10 @@ inline double sigmoid(double z) {
 }
 
 // r_i = s_i (σ(z_i) − y_i) for the block; adds s_i ℓ(z_i, y_i) to `loss` row by row, so a
-// running sum over many blocks does not depend on how the rows were blocked.
-void loss_and_residual(ConstVecRef z, ConstVecRef y, const double* s, VecRef r, double& loss);
+// running sum over many blocks does not depend on how the rows were blocked. With `h`, also
+// h_i = s_i σ(z_i)(1 − σ(z_i)), equal to hessian_weights() (shares the exponentials).
+void loss_and_residual(ConstVecRef z, ConstVecRef y, const double* s, VecRef r, double& loss,
+                       double* h = nullptr);
 
 // Σ s_i ℓ(z0_i + α zd_i) and Σ s_i (σ(z0_i + α zd_i) − y_i) zd_i: a line-search trial in O(rows).
 std::pair<double, double> line_sums(ConstVecRef z0, ConstVecRef zd, double alpha, ConstVecRef y,

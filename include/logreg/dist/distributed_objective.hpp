@@ -35,6 +35,17 @@ struct ObjectiveStats {
   long line_trials = 0;       // O(rows) line-search trials
 };
 
+// Spare row-length vectors (margins): points dropped by a solver and finished line searches hand
+// theirs back, so a pass does not allocate. Fresh large allocations are new pages from the OS,
+// and faulting them in cost a few ms per pass (measured, 1M rows).
+struct RowBuffers {
+  explicit RowBuffers(Index n) : rows(n) {}
+  Vec take();
+  void give(Vec&& v);
+  Index rows;
+  std::vector<Vec> spare;  // at most two: more would only raise the memory held between passes
+};
+
 class DistributedObjective final : public Objective {
  public:
   // Collective (reduces S, the label sum and, with standardize, the feature moments).
@@ -92,6 +103,7 @@ class DistributedObjective final : public Objective {
   std::unique_ptr<LocalObjective> local_;
   Communicator& comm_;
   RegularizationParams params_;
+  std::shared_ptr<RowBuffers> buffers_;  // after local_: sized from it
   Index dim_ = 0;
   Index global_rows_ = 0;
   double weight_sum_ = 0.0;
