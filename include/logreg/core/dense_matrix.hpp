@@ -23,9 +23,13 @@ class DenseMatrix {
   const RowMatrix<T>& data() const { return x_; }
   RowMatrix<T>& data() { return x_; }
 
-  // Rows per block: a block (~24 KiB, a multiple of four rows when rows are small) stays in L1
+  // Rows per kernel call: eight dot products share each load of w, and Xᵀr loads and stores g
+  // once per eight rows (measured against four: +8% float64, +12% float32 at d = 100; sixteen
+  // was not faster).
+  static constexpr int G = 8;
+  // Rows per block: a block (~24 KiB, a multiple of G rows when rows are small) stays in L1
   // between its forward and transposed use, so X streams from memory once per pass.
-  Index block_rows() const { return std::max<Index>(4, (24 * 1024) / row_bytes() / 4 * 4); }
+  Index block_rows() const { return std::max<Index>(G, (24 * 1024) / row_bytes() / G * G); }
 
   // out = X[i0 : i0+n] w + b
   void multiply(Index i0, Index n, ConstVecRef w, double b, VecRef out) const {
@@ -33,9 +37,9 @@ class DenseMatrix {
     const T* x = x_.data() + i0 * d;
     double* o = out.data();
     Index i = 0;
-    for (; i + 4 <= n; i += 4) {
-      prefetch_next_block(i0 + i, 4, 0);
-      lane_dot_rows<4>(x + i * d, d, w.data(), o + i);
+    for (; i + G <= n; i += G) {
+      prefetch_next_block(i0 + i, G, 0);
+      lane_dot_rows<G>(x + i * d, d, w.data(), o + i);
     }
     for (; i < n; ++i) lane_dot_rows<1>(x + i * d, d, w.data(), o + i);
     for (i = 0; i < n; ++i) o[i] += b;
@@ -73,9 +77,9 @@ class DenseMatrix {
     const Index d = cols();
     const T* x = x_.data() + i0 * d;
     Index i = 0;
-    for (; i + 4 <= n; i += 4) {
-      prefetch_next_block(i0 + i, 4, 1);
-      add_rows<4, Squared>(x + i * d, d, r.data() + i, g.data());
+    for (; i + G <= n; i += G) {
+      prefetch_next_block(i0 + i, G, 1);
+      add_rows<G, Squared>(x + i * d, d, r.data() + i, g.data());
     }
     for (; i < n; ++i) add_rows<1, Squared>(x + i * d, d, r.data() + i, g.data());
   }

@@ -6,9 +6,9 @@
 //  * squared products are rᵢ·(xᵢⱼ·xᵢⱼ);
 //  * every accumulation step is madd() below: one fused multiply-add where the hardware has it.
 // Dense kernels hold the eight lanes in one vector (GCC/Clang vector extension, compiled to
-// whatever SIMD width the target has) and work on four rows at a time: the dot products share
-// each load of w, and Xᵀr loads and stores each chunk of g once per four rows while adding the
-// rows in order, so the contract holds element by element. The build uses -ffp-contract=off, so
+// whatever SIMD width the target has) and work on several rows at a time: the dot products share
+// each load of w, and Xᵀr loads and stores each chunk of g once per group while adding the rows
+// in order, so the contract holds element by element. The build uses -ffp-contract=off, so
 // the compiler never fuses (or declines to fuse) on its own.
 #pragma once
 
@@ -131,8 +131,8 @@ inline void lane_dot_rows(const T* x, Index d, const double* w, double* out) {
     const Lanes wv = load_lanes_partial(w + j, d - j);
     for (int r = 0; r < R; ++r) acc[r] = madd(load_lanes_partial(x + r * d + j, d - j), wv, acc[r]);
   }
-  if constexpr (R == 4) {
-    combine_lanes4(acc[0], acc[1], acc[2], acc[3], out);
+  if constexpr (R % 4 == 0) {
+    for (int r = 0; r < R; r += 4) combine_lanes4(acc[r], acc[r + 1], acc[r + 2], acc[r + 3], out + r);
   } else {
     for (int r = 0; r < R; ++r) out[r] = combine_lanes(acc[r]);
   }
