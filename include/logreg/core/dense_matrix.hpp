@@ -62,8 +62,10 @@ class DenseMatrix {
   // Asks for half of rows [i, i+m) of the next block (part 0: the first half of their bytes,
   // part 1: the second) to be brought into L2. The forward pass over a block requests the first
   // halves and the transposed pass the second, so memory keeps streaming while a block is being
-  // computed from cache; the hardware prefetcher alone leaves it idle between blocks (measured:
-  // about 55% of the read probe without, 72-78% with, dense float64 d = 100).
+  // computed from cache; the hardware prefetcher alone leaves it idle between blocks. Measured
+  // with bench_kernels, dense float64 d = 100: 8.0 GB/s without, 14.8 GB/s with (four-row
+  // kernels); all of it in the forward or all in the transposed pass: 14.0 / 12.2 GB/s against
+  // 16.4 split (eight-row kernels).
   [[gnu::always_inline]] void prefetch_next_block(Index i, Index m, int part) const {
     const Index next = i + block_rows();
     if (next + m > rows()) return;
