@@ -65,10 +65,12 @@ class DenseMatrix {
   // computed from cache; the hardware prefetcher alone leaves it idle between blocks. Measured
   // with bench_kernels, dense float64 d = 100: 8.0 GB/s without, 14.8 GB/s with (four-row
   // kernels); all of it in the forward or all in the transposed pass: 14.0 / 12.2 GB/s against
-  // 16.4 split (eight-row kernels).
+  // 16.4 split (eight-row kernels). Not for wide rows: a block is then G whole rows, far
+  // beyond L1, and the hardware prefetcher follows a long row by itself (d = 10⁴: 14.1 GB/s
+  // with the prefetch, 18.8 without).
   [[gnu::always_inline]] void prefetch_next_block(Index i, Index m, int part) const {
     const Index next = i + block_rows();
-    if (next + m > rows()) return;
+    if (next + m > rows() || m * row_bytes() > 64 * 1024) return;  // end, or wide rows
     const char* p = reinterpret_cast<const char*>(x_.data() + next * cols());
     const Index bytes = m * row_bytes(), half = bytes / 2;
     for (Index b = part * half; b < (part ? bytes : half); b += 64) __builtin_prefetch(p + b, 0, 1);
