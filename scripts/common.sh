@@ -41,6 +41,16 @@ mpi_environment() {
   export OMPI_MCA_btl_vader_single_copy_mechanism=none
 }
 
+# Sets DATA and DIST to the built logreg_data and logreg_dist; exits 1 naming a missing one.
+require_binaries() {
+  DATA="$LOGREG_BUILD/logreg_data"
+  DIST="$LOGREG_BUILD/logreg_dist"
+  local b
+  for b in "$DATA" "$DIST"; do
+    [ -x "$b" ] || { echo "missing $b (build it, or set LOGREG_BUILD)" >&2; exit 1; }
+  done
+}
+
 # A Python with numpy/h5py (Debian's), for the analysis scripts.
 find_python() {
   for py in /usr/bin/python3 python3; do

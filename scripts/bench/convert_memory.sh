@@ -18,11 +18,7 @@ NNZ="${NNZ:-40}"
 KEEP="${KEEP:-0}"
 RSS_TARGET_MIB=286.1  # 300 MB (10^6 bytes) in MiB, the unit of /usr/bin/time
 
-DATA="$LOGREG_BUILD/logreg_data"
-DIST="$LOGREG_BUILD/logreg_dist"
-for b in "$DATA" "$DIST"; do
-  [ -x "$b" ] || { echo "missing $b (build it, or set LOGREG_BUILD)" >&2; exit 1; }
-done
+require_binaries
 PY="$(find_python)"
 mkdir -p "$BENCH_DIR"
 W="$BENCH_DIR/convert"

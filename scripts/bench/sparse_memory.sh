@@ -23,11 +23,7 @@ DN_ROWS=500000
 DN_FEATURES=100
 MEMORY=10  # solver.memory (L-BFGS pairs)
 
-DATA="$LOGREG_BUILD/logreg_data"
-DIST="$LOGREG_BUILD/logreg_dist"
-for b in "$DATA" "$DIST"; do
-  [ -x "$b" ] || { echo "missing $b (build it, or set LOGREG_BUILD)" >&2; exit 1; }
-done
+require_binaries
 PY="$(find_python)"
 W="$BENCH_DIR/sparse"
 mkdir -p "$W"

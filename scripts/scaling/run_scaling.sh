@@ -66,11 +66,7 @@ if [ -z "${CORES:-}" ]; then
   [ "$CORES" -gt 0 ] 2>/dev/null || CORES="$(nproc)"
 fi
 
-DATA="$LOGREG_BUILD/logreg_data"
-DIST="$LOGREG_BUILD/logreg_dist"
-for b in "$DATA" "$DIST"; do
-  [ -x "$b" ] || { echo "missing $b (build it, or set LOGREG_BUILD)" >&2; exit 1; }
-done
+require_binaries
 PY="$(find_python)"
 mpi_environment
 

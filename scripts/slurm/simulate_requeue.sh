@@ -21,11 +21,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/../common.sh"
 SIM_DIR="${SIM_DIR:-/tmp/logreg_slurm_sim}"
 KEEP="${KEEP:-0}"
-DATA="$LOGREG_BUILD/logreg_data"
-DIST="$LOGREG_BUILD/logreg_dist"
-for b in "$DATA" "$DIST"; do
-  [ -x "$b" ] || { echo "missing $b (build it, or set LOGREG_BUILD)" >&2; exit 1; }
-done
+require_binaries
 PY="$(find_python)"
 mpi_environment
 

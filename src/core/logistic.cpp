@@ -24,6 +24,9 @@ void softplus_parts(const double* z, Index m, Chunk& e, Chunk& l) {
   l = u.log() - ((u - 1.0) - e) / u;
 }
 
+// s·σ(1−σ) from e = exp(−|z|): σ(1−σ) = e / (1+e)² for either sign of z.
+double curvature(double e, double s) { return s * (e / ((1.0 + e) * (1.0 + e))); }
+
 }  // namespace
 
 void loss_and_residual(ConstVecRef z, ConstVecRef y, const double* s, VecRef r, double& loss,
@@ -44,8 +47,7 @@ void loss_and_residual(ConstVecRef z, ConstVecRef y, const double* s, VecRef r, 
     const Chunk t = sc * (l + (zc.max(0.0) - yc * zc));
     r.segment(c, m) = (sc * (p - yc)).head(m).matrix();
     if (h) {
-      const Chunk hc = sc * (e / ((1.0 + e) * (1.0 + e)));
-      for (Index k = 0; k < m; ++k) h[c + k] = hc[k];
+      for (Index k = 0; k < m; ++k) h[c + k] = curvature(e[k], sc[k]);
     }
     for (Index k = 0; k < m; ++k) loss += t[k];
   }
@@ -78,11 +80,7 @@ void hessian_weights(ConstVecRef z, const double* s, VecRef d) {
   for (Index c = 0; c < n; c += kChunk) {
     const Index m = std::min(kChunk, n - c);
     softplus_parts(z.data() + c, m, e, l);
-    for (Index k = 0; k < m; ++k) {
-      // σ(1−σ) = e / (1+e)² for either sign of z.
-      const double w = e[k] / ((1.0 + e[k]) * (1.0 + e[k]));
-      d[c + k] = (s ? s[c + k] : 1.0) * w;
-    }
+    for (Index k = 0; k < m; ++k) d[c + k] = curvature(e[k], s ? s[c + k] : 1.0);
   }
 }
 

@@ -151,14 +151,7 @@ void CsvParser::parse_block(const char* p, const char* end, ParsedBlock& out) co
 
 void CsvParser::parse(const char* begin, const char* end, ParsedBlock& out) const {
   out.reset(max_block_entries(static_cast<size_t>(end - begin)));
-  switch (out.layout.store) {
-    case Store::Count:
-      return parse_block<Store::Count>(begin, end, out);
-    case Store::Csr:
-      return parse_block<Store::Csr>(begin, end, out);
-    case Store::Dense:
-      return parse_block<Store::Dense>(begin, end, out);
-  }
+  with_store(out.layout.store, [&](auto store) { parse_block<store.value>(begin, end, out); });
 }
 
 }  // namespace logreg::data

@@ -98,10 +98,6 @@ inline double combine_lanes(Lanes l) {
   return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
 }
 
-inline double combine_lanes(const double* l) {
-  return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
-}
-
 // out[0..3] = combine_lanes(a), combine_lanes(b), combine_lanes(c), combine_lanes(d), the same
 // tree evaluated for four rows at once with shuffles instead of one lane at a time.
 inline void combine_lanes4(Lanes a, Lanes b, Lanes c, Lanes d, double* out) {
@@ -175,10 +171,10 @@ inline double lane_dot_sparse(const T* v, const I* idx, int64_t nnz, const doubl
   }
   return combine_lanes(reinterpret_cast<Lanes>(acc));
 #else
-  double l[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
+  Lanes l = {0, 0, 0, 0, 0, 0, 0, 0};
   for (int64_t k = 0; k < nnz; ++k) {
-    double& lane = l[idx[k] & (kLanes - 1)];
-    lane = madd(static_cast<double>(v[k]), w[idx[k]], lane);
+    const auto lane = idx[k] & (kLanes - 1);
+    l[lane] = madd(static_cast<double>(v[k]), w[idx[k]], l[lane]);
   }
   return combine_lanes(l);
 #endif

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "logreg/core/types.hpp"
@@ -17,6 +18,20 @@ namespace logreg::data {
 
 // How the rows of a block are kept: counted only (a first, validating pass), as CSR, or dense.
 enum class Store { Count, Csr, Dense };
+
+// Calls fn(std::integral_constant<Store, s>{}) for the run-time value s, so a parser can
+// instantiate its block loop once per store kind.
+template <typename Fn>
+void with_store(Store s, Fn&& fn) {
+  switch (s) {
+    case Store::Count:
+      return fn(std::integral_constant<Store, Store::Count>{});
+    case Store::Csr:
+      return fn(std::integral_constant<Store, Store::Csr>{});
+    case Store::Dense:
+      return fn(std::integral_constant<Store, Store::Dense>{});
+  }
+}
 
 struct BlockLayout {
   Store store = Store::Csr;
