@@ -105,7 +105,7 @@ class Local final : public LocalObjective {
     double loss = 0.0;
     for_each_block(x_, [&](Index i0, Index n) {
       x_.multiply(i0, n, dir.head(p), dir[p], zd.segment(i0, n));
-      z.segment(i0, n) = z0.segment(i0, n) + alpha * zd.segment(i0, n);
+      for (Index i = i0; i < i0 + n; ++i) z[i] = z0[i] + alpha * zd[i];  // blocks are short
       block_residual(i0, n, z, loss);
       accumulate(i0, n, grad);
     });

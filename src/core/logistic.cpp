@@ -2,6 +2,12 @@
 
 #include <Eigen/Core>
 
+// GCC 12 reports the deliberately undefined operand inside AVX-512 intrinsics (_mm512_max_pd,
+// _mm512_roundscale_pd, …) that Eigen's pexp/plog inline here as "used uninitialized".
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+
 namespace logreg {
 
 namespace {
@@ -29,27 +35,61 @@ double curvature(double e, double s) { return s * (e / ((1.0 + e) * (1.0 + e)));
 
 }  // namespace
 
+// The pass's per-row work, one SIMD packet of rows at a time with Eigen's packet functions
+// (the same pexp/plog the Chunk arrays above evaluate, so every row gets the same bits as
+// through softplus_parts): no copies into chunk arrays, no padding work on full packets.
 void loss_and_residual(ConstVecRef z, ConstVecRef y, const double* s, VecRef r, double& loss,
                        double* h) {
+  using namespace Eigen::internal;
+  using P = packet_traits<double>::type;
+  constexpr Index W = sizeof(P) / sizeof(double);  // rows per packet
   const Index n = z.size();
-  Chunk e, l, zc, yc, sc = Chunk::Ones();
-  for (Index c = 0; c < n; c += kChunk) {
-    const Index m = std::min(kChunk, n - c);
-    softplus_parts(z.data() + c, m, e, l);
-    zc.head(m) = z.segment(c, m);
-    yc.head(m) = y.segment(c, m);
-    zc.tail(kChunk - m).setZero();
-    yc.tail(kChunk - m).setZero();
-    if (s) sc.head(m) = Eigen::Map<const Eigen::ArrayXd>(s + c, m);
-    // p = σ(z) as 1/(1+e) for z ≥ 0 and e/(1+e) otherwise; per-row loss terms, summed in row order
-    // below so the result does not depend on how rows are blocked.
-    const Chunk p = (zc >= 0.0).select(Chunk::Ones(), e) / (1.0 + e);
-    const Chunk t = sc * (l + (zc.max(0.0) - yc * zc));
-    r.segment(c, m) = (sc * (p - yc)).head(m).matrix();
-    if (h) {
-      for (Index k = 0; k < m; ++k) h[c + k] = curvature(e[k], sc[k]);
+  const P one = pset1<P>(1.0), zero = pset1<P>(0.0);
+  alignas(64) double zb[W], yb[W], sb[W], t[W], rb[W], hb[W];
+  for (Index c = 0; c < n; c += W) {
+    const Index m = std::min(W, n - c);
+    P zv, yv, sv = one;
+    if (m == W) {
+      zv = ploadu<P>(z.data() + c);
+      yv = ploadu<P>(y.data() + c);
+      if (s) sv = ploadu<P>(s + c);
+    } else {  // the last rows, zero-padded
+      for (Index k = 0; k < W; ++k) {
+        zb[k] = k < m ? z[c + k] : 0.0;
+        yb[k] = k < m ? y[c + k] : 0.0;
+        sb[k] = k < m && s ? s[c + k] : 1.0;
+      }
+      zv = pload<P>(zb);
+      yv = pload<P>(yb);
+      sv = pload<P>(sb);
     }
-    for (Index k = 0; k < m; ++k) loss += t[k];
+    P e = pexp(pnegate(pabs(zv)));
+    if (predux_any(pcmp_lt(pset1<P>(708.0), pabs(zv)))) {
+      // Eigen clamps exp's argument near −709.8; beyond it the exact value is subnormal or 0.
+      pstore(t, e);
+      for (Index k = 0; k < m; ++k) {
+        if (std::abs(z[c + k]) > 708.0) t[k] = std::exp(-std::abs(z[c + k]));
+      }
+      e = pload<P>(t);
+    }
+    const P u = padd(one, e);
+    const P l = psub(plog(u), pdiv(psub(psub(u, one), e), u));
+    // p = σ(z) as 1/(1+e) for z ≥ 0 and e/(1+e) otherwise.
+    const P p = pdiv(pselect(pcmp_le(zero, zv), one, e), padd(one, e));
+    pstore(t, pmul(sv, padd(l, psub(pmax(zv, zero), pmul(yv, zv)))));
+    const P rv = pmul(sv, psub(p, yv));
+    if (m == W) {
+      pstoreu(r.data() + c, rv);
+      if (h) pstoreu(h + c, pmul(sv, pdiv(e, pmul(u, u))));
+    } else {
+      pstore(rb, rv);
+      for (Index k = 0; k < m; ++k) r[c + k] = rb[k];
+      if (h) {
+        pstore(hb, pmul(sv, pdiv(e, pmul(u, u))));
+        for (Index k = 0; k < m; ++k) h[c + k] = hb[k];
+      }
+    }
+    for (Index k = 0; k < m; ++k) loss += t[k];  // row by row, independent of blocking
   }
 }
 
