@@ -16,6 +16,10 @@
 #include "logreg/errors.hpp"
 #include "logreg/io/hdf5.hpp"
 
+#if __has_include(<malloc.h>)
+#include <malloc.h>  // mallopt (glibc)
+#endif
+
 namespace {
 
 using namespace logreg;
@@ -48,9 +52,24 @@ int run(Communicator& comm, const CliOptions& cli) {
   return run_training(comm, config, std::cout);
 }
 
+// Vectors of length d (8 MB each at d = 10⁶) are allocated and freed several times per
+// iteration. Above glibc's mmap threshold each one was mapped anew and unmapped on free, so
+// every allocation faulted in its pages again (~2000 page faults and page clears per vector).
+// Keeping allocations below 64 MiB in the heap, and not trimming the heap at once, lets them be
+// reused. Measured, 1 rank, 2000 × 10⁶ CSR (2·10⁵ non-zeros), gd, 100 iterations: train
+// 1.79 → 1.17 s. Shards (larger) are still mapped and unmapped; peak RSS of 1M × 100 dense on
+// 2 ranks: 425 → 424 MB.
+void keep_freed_vectors_mapped() {
+#if defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  keep_freed_vectors_mapped();
   // Help, version and argument errors need no MPI and must work without mpirun.
   CliOptions cli;
   int code = kExitOk;
