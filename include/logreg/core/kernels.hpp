@@ -110,10 +110,9 @@ inline void combine_lanes4(Lanes a, Lanes b, Lanes c, Lanes d, double* out) {
       __builtin_shufflevector(q, q, 0, 1, 2, 3) + __builtin_shufflevector(q, q, 4, 5, 6, 7);
 }
 
-// out[r] = Σⱼ x[r·d + j]·w[j] for the R dense rows starting at x.
+// acc[r] = the eight lane sums of x·w for the R dense rows starting at x (any alignment).
 template <int R, typename T>
-inline void lane_dot_rows(const T* x, Index d, const double* w, double* out) {
-  Lanes acc[R];
+inline void lane_sums(const T* x, Index d, const double* w, Lanes (&acc)[R]) {
   for (int r = 0; r < R; ++r) acc[r] = Lanes{0, 0, 0, 0, 0, 0, 0, 0};
   Index j = 0;
   for (; j + kLanes <= d; j += kLanes) {
@@ -125,6 +124,13 @@ inline void lane_dot_rows(const T* x, Index d, const double* w, double* out) {
     const Lanes wv = load_lanes_partial(w + j, d - j);
     for (int r = 0; r < R; ++r) acc[r] = madd(load_lanes_partial(x + r * d + j, d - j), wv, acc[r]);
   }
+}
+
+// out[r] = Σⱼ x[r·d + j]·w[j] for the R dense rows starting at x.
+template <int R, typename T>
+inline void lane_dot_rows(const T* x, Index d, const double* w, double* out) {
+  Lanes acc[R];
+  lane_sums(x, d, w, acc);
   if constexpr (R % 4 == 0) {
     for (int r = 0; r < R; r += 4) combine_lanes4(acc[r], acc[r + 1], acc[r + 2], acc[r + 3], out + r);
   } else {
@@ -174,11 +180,9 @@ inline Lanes row_lanes(const T* x, Index d, const double* w) {
   // (The zero-masked form: GCC 12 warns about the plain one's undefined pass-through operand.)
   return reinterpret_cast<Lanes>(_mm512_maskz_permutexvar_pd(0xFF, back, acc));
 #else
-  Lanes acc = {0, 0, 0, 0, 0, 0, 0, 0};
-  Index j = 0;
-  for (; j + kLanes <= d; j += kLanes) acc = madd(load_lanes(x + j), load_lanes(w + j), acc);
-  if (j < d) acc = madd(load_lanes_partial(x + j, d - j), load_lanes_partial(w + j, d - j), acc);
-  return acc;
+  Lanes acc[1];
+  lane_sums(x, d, w, acc);
+  return acc[0];
 #endif
 }
 
