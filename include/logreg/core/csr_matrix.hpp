@@ -37,7 +37,14 @@ class CsrMatrix {
   Index block_rows() const { return 1024; }
 
   void multiply(Index i0, Index n, ConstVecRef w, double b, VecRef out) const {
-    for (Index i = 0; i < n; ++i) {
+    Index i = 0;
+#if defined(__AVX512F__)
+    for (; i + 4 <= n; i += 4) {
+      lane_dot_sparse4(values_.data(), indices_.data(), indptr_.data() + i0 + i, w.data(), out.data() + i);
+      for (int r = 0; r < 4; ++r) out[i + r] += b;
+    }
+#endif
+    for (; i < n; ++i) {
       const int64_t k0 = indptr_[i0 + i], k1 = indptr_[i0 + i + 1];
       out[i] = lane_dot_sparse(values_.data() + k0, indices_.data() + k0, k1 - k0, w.data()) + b;
     }

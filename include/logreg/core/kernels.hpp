@@ -235,6 +235,43 @@ inline void add_rows(const T* __restrict x, Index d, const double* __restrict c,
   }
 }
 
+#if defined(__AVX512F__)
+// One step of a sparse row's lane sums: v·w[j] added to lane j mod 8 by a fused multiply-add
+// masked to that lane (the others keep their value).
+template <typename T, typename I>
+inline __m512d sparse_step(__m512d acc, T v, I j, const double* w) {
+  const auto mask = static_cast<__mmask8>(1u << (j & (kLanes - 1)));
+  return _mm512_mask3_fmadd_pd(_mm512_set1_pd(static_cast<double>(v)), _mm512_set1_pd(w[j]), acc, mask);
+}
+
+// out[r] = Σₖ v[k]·w[idx[k]] over the four sparse rows r = 0 … 3 whose entries are
+// [ptr[r], ptr[r+1]). Each row is one chain of dependent multiply-adds; the four chains advance
+// together, so four are in flight where one row alone waits for each step's latency.
+template <typename T, typename I>
+inline void lane_dot_sparse4(const T* v, const I* idx, const int64_t* ptr, const double* w,
+                             double* out) {
+  __m512d acc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd()};
+  int64_t len[4], m = ptr[1] - ptr[0];
+  for (int r = 0; r < 4; ++r) {
+    len[r] = ptr[r + 1] - ptr[r];
+    m = len[r] < m ? len[r] : m;
+  }
+  const T *v0 = v + ptr[0], *v1 = v + ptr[1], *v2 = v + ptr[2], *v3 = v + ptr[3];
+  const I *i0 = idx + ptr[0], *i1 = idx + ptr[1], *i2 = idx + ptr[2], *i3 = idx + ptr[3];
+  for (int64_t k = 0; k < m; ++k) {
+    acc[0] = sparse_step(acc[0], v0[k], i0[k], w);
+    acc[1] = sparse_step(acc[1], v1[k], i1[k], w);
+    acc[2] = sparse_step(acc[2], v2[k], i2[k], w);
+    acc[3] = sparse_step(acc[3], v3[k], i3[k], w);
+  }
+  for (int r = 0; r < 4; ++r) {
+    for (int64_t k = ptr[r] + m; k < ptr[r + 1]; ++k) acc[r] = sparse_step(acc[r], v[k], idx[k], w);
+  }
+  combine_lanes4(reinterpret_cast<Lanes>(acc[0]), reinterpret_cast<Lanes>(acc[1]),
+                 reinterpret_cast<Lanes>(acc[2]), reinterpret_cast<Lanes>(acc[3]), out);
+}
+#endif
+
 // Σₖ v[k]·w[idx[k]] over a sparse row whose column ids increase.
 template <typename T, typename I>
 inline double lane_dot_sparse(const T* v, const I* idx, int64_t nnz, const double* w) {
