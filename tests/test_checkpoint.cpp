@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "logreg/errors.hpp"
@@ -34,6 +35,12 @@ void expect_equal(const Checkpoint& a, const Checkpoint& b) {
   EXPECT_EQ(a.state.scalars, b.state.scalars);
   EXPECT_EQ(a.config_fingerprint, b.config_fingerprint);
   EXPECT_EQ(a.data_fingerprint, b.data_fingerprint);
+  ASSERT_EQ(a.best.has_value(), b.best.has_value());
+  if (a.best) {
+    EXPECT_EQ(a.best->fingerprint, b.best->fingerprint);
+    EXPECT_EQ(a.best->values, b.best->values);
+    EXPECT_EQ(a.best->x, b.best->x);
+  }
 }
 
 TEST(Checkpoint, RoundTripsExactly) {
@@ -42,6 +49,20 @@ TEST(Checkpoint, RoundTripsExactly) {
   EXPECT_FALSE(read_checkpoint(path).has_value());
   write_checkpoint(path, sample(7));
   expect_equal(*read_checkpoint(path), sample(7));
+  // With early stopping's best point (values with full precision, including NaN AUC).
+  Checkpoint c = sample(8);
+  c.best = BestPoint{"early_stopping.metric=val_logloss\ndata.validation0=v.h5\n",
+                     {0.1 + 1e-17, 5, 2, 0.3, 0.1, 0.75, std::nan("")}, Vec::LinSpaced(5, 0.1, 0.7)};
+  write_checkpoint(path, c);
+  const Checkpoint r = *read_checkpoint(path);
+  ASSERT_TRUE(r.best.has_value());
+  EXPECT_TRUE(std::isnan(r.best->values[6]));
+  Checkpoint c_nonan = c, r_nonan = r;
+  c_nonan.best->values.pop_back(), r_nonan.best->values.pop_back();
+  expect_equal(r_nonan, c_nonan);
+  // A checkpoint written without it reads back without it.
+  write_checkpoint(path, sample(9));
+  EXPECT_FALSE(read_checkpoint(path)->best.has_value());
 }
 
 TEST(Checkpoint, CrashBeforeRenameLeavesThePreviousCheckpointValid) {

@@ -20,18 +20,27 @@ std::string g17(double v) {
   return buf;
 }
 
-// [iteration, #vectors, #scalars, |x|, |v₀|, …, x, v₀, …, scalars] for one broadcast.
-std::vector<double> pack(const SolverState& s) {
+// [iteration, #vectors, #scalars, |x|, |v₀|, …, x, v₀, …, scalars, has best, then with a best
+// point: #values, |x|, values, x] for one broadcast.
+std::vector<double> pack(const SolverState& s, const std::optional<BestPoint>& best) {
   std::vector<double> out{static_cast<double>(s.iteration), static_cast<double>(s.vectors.size()),
                           static_cast<double>(s.scalars.size()), static_cast<double>(s.x.size())};
   for (const Vec& v : s.vectors) out.push_back(static_cast<double>(v.size()));
   out.insert(out.end(), s.x.data(), s.x.data() + s.x.size());
   for (const Vec& v : s.vectors) out.insert(out.end(), v.data(), v.data() + v.size());
   out.insert(out.end(), s.scalars.begin(), s.scalars.end());
+  out.push_back(best ? 1.0 : 0.0);
+  if (best) {
+    out.push_back(static_cast<double>(best->values.size()));
+    out.push_back(static_cast<double>(best->x.size()));
+    out.insert(out.end(), best->values.begin(), best->values.end());
+    out.insert(out.end(), best->x.data(), best->x.data() + best->x.size());
+  }
   return out;
 }
 
-SolverState unpack(const std::vector<double>& in, const std::string& solver) {
+SolverState unpack(const std::vector<double>& in, const std::string& solver,
+                   std::optional<BestPoint>& best) {
   SolverState s;
   s.solver = solver;
   s.iteration = static_cast<int>(in[0]);
@@ -45,6 +54,17 @@ SolverState unpack(const std::vector<double>& in, const std::string& solver) {
   s.x = take(static_cast<size_t>(in[3]));
   for (size_t i = 0; i < nv; ++i) s.vectors.push_back(take(static_cast<size_t>(in[4 + i])));
   s.scalars.assign(in.begin() + static_cast<long>(at), in.begin() + static_cast<long>(at + ns));
+  at += ns;
+  best.reset();
+  if (in[at++] != 0.0) {
+    const size_t nvalues = static_cast<size_t>(in[at]), nx = static_cast<size_t>(in[at + 1]);
+    at += 2;
+    BestPoint b;
+    b.values.assign(in.begin() + static_cast<long>(at), in.begin() + static_cast<long>(at + nvalues));
+    at += nvalues;
+    b.x = take(nx);
+    best = std::move(b);
+  }
   return s;
 }
 
@@ -82,8 +102,19 @@ std::string data_fingerprint(const DataLayout& layout) {
   return os.str();
 }
 
+std::string best_fingerprint(const Config& c) {
+  if (c.early_stopping.metric.empty()) return "";
+  std::ostringstream os;
+  os << "early_stopping.metric=" << c.early_stopping.metric << "\n";
+  for (size_t k = 0; k < c.data.validation.size(); ++k) {
+    os << "data.validation" << k << "=" << c.data.validation[k] << "\n";
+  }
+  return os.str();
+}
+
 Checkpointer::Checkpointer(Communicator& comm, const Config& config, const DataLayout& layout)
-    : comm_(comm), path_(config.checkpoint.path), resume_(config.checkpoint.resume) {
+    : comm_(comm), path_(config.checkpoint.path), resume_(config.checkpoint.resume),
+      best_fingerprint_(best_fingerprint(config)) {
   fingerprints_.config_fingerprint = config_fingerprint(config);
   fingerprints_.data_fingerprint = data_fingerprint(layout);
 }
@@ -119,8 +150,25 @@ SolverState Checkpointer::start_state(Index dim, const std::string& solver, std:
       throw ConfigError("checkpoint " + path_ + " holds " + std::to_string(c->state.x.size()) +
                         " parameters, this run has " + std::to_string(dim));
     }
-    packed = pack(c->state);
-    out << "resuming from " << path_ << " at iteration " << c->state.iteration << "\n";
+    if (best_fingerprint_.empty()) {
+      c->best.reset();  // early stopping is off now: nothing to select
+    } else if (c->best) {
+      diff = fingerprint_difference(best_fingerprint_, c->best->fingerprint);
+      if (!diff.empty()) {
+        throw ConfigError("checkpoint " + path_ + " chose its best point by another early-stopping rule (" +
+                          diff + ")" + hint);
+      }
+      if (c->best->x.size() != dim || c->best->values.size() < 4) {
+        throw DataError(path_ + ": malformed best point (" + std::to_string(c->best->x.size()) +
+                        " parameters, " + std::to_string(c->best->values.size()) + " values)");
+      }
+    }
+    packed = pack(c->state, c->best);
+    out << "resuming from " << path_ << " at iteration " << c->state.iteration;
+    if (c->best) out << " (early stopping: best so far at iteration "
+                      << static_cast<long long>(c->best->values[1]) << ")";
+    if (!best_fingerprint_.empty() && !c->best) out << " (it holds no best point for early stopping)";
+    out << "\n";
     out.flush();
   });
   double n = static_cast<double>(packed.size());
@@ -128,7 +176,7 @@ SolverState Checkpointer::start_state(Index dim, const std::string& solver, std:
   if (n == 0) return fresh;
   packed.resize(static_cast<size_t>(n));
   comm_.broadcast(packed, 0);
-  return unpack(packed, solver);
+  return unpack(packed, solver, resumed_best_);
 }
 
 void Checkpointer::save(const SolverState& state) {
@@ -142,6 +190,7 @@ void Checkpointer::save(const std::function<SolverState()>& snapshot) {
     if (!comm_.is_root()) return;
     Checkpoint c = fingerprints_;
     c.state = snapshot();
+    if (best_source_) c.best = best_source_();
     write_checkpoint(path_, c);
   });
   seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -236,6 +236,26 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
     double objective = 0.0;
     EvalMetrics val;
   } best;
+  // The best point travels with the checkpoints: [score, iteration, evaluations since, objective,
+  // val log loss, accuracy, AUC] and x.
+  if (const auto& saved = checkpointer.resumed_best()) {
+    const std::vector<double>& v = saved->values;
+    best.score = v[0];
+    best.iteration = static_cast<int>(v[1]);
+    best.since = static_cast<int>(v[2]);
+    best.objective = v[3];
+    if (v.size() >= 7) best.val.log_loss = v[4], best.val.accuracy = v[5], best.val.auc = v[6];
+    best.x = saved->x;
+  }
+  if (!es.metric.empty()) {
+    checkpointer.track_best([&]() -> std::optional<BestPoint> {
+      if (best.iteration < 0) return std::nullopt;
+      return BestPoint{best_fingerprint(config),
+                       {best.score, static_cast<double>(best.iteration), static_cast<double>(best.since),
+                        best.objective, best.val.log_loss, best.val.accuracy, best.val.auc},
+                       best.x};
+    });
+  }
   double last_step = 0.0;
   int first_iteration = -1;
   Observer observer = [&](const IterationReport& r) {
@@ -247,7 +267,8 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
     EvalMetrics val;
     if (eval_now) {
       val = evaluate(*validation, r.point->x);
-      if (!es.metric.empty()) {
+      // A resumed run's first point was scored before its checkpoint was written.
+      if (!es.metric.empty() && !(resumed && r.iteration == start.iteration)) {
         const double sc = score(es.metric, val);
         if (sc < best.score - es.min_delta) {
           best.score = sc;

@@ -43,6 +43,12 @@ void write_checkpoint(const std::string& path, const Checkpoint& c,
         write_vec(f, "history/" + std::to_string(i), c.state.vectors[i]);
       }
       h5::write_vector(f, "scalars", c.state.scalars.data(), c.state.scalars.size());
+      if (c.best) {
+        f.create_group("best");
+        f.write_attribute("best", "fingerprint", c.best->fingerprint);
+        h5::write_vector(f, "best/values", c.best->values.data(), c.best->values.size());
+        write_vec(f, "best/x", c.best->x);
+      }
       f.flush();
     }
     if (before_rename) before_rename();
@@ -70,6 +76,10 @@ std::optional<Checkpoint> read_checkpoint(const std::string& path) {
   const int64_t count = f.read_int_attribute("history", "count").at(0);
   for (int64_t i = 0; i < count; ++i) c.state.vectors.push_back(read_vec(f, "history/" + std::to_string(i)));
   c.state.scalars = h5::read_vector(f, "scalars");
+  if (f.exists("best")) {
+    c.best = BestPoint{f.read_string_attribute("best", "fingerprint"), h5::read_vector(f, "best/values"),
+                       read_vec(f, "best/x")};
+  }
   return c;
 }
 

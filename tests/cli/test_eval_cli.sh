@@ -108,11 +108,11 @@ X, y = draw(80); Xv, yv = draw(3000)
 with h5py.File("over_train.h5", "w") as f: f["X"] = X; f["y"] = y
 with h5py.File("over_valid.h5", "w") as f: f["X"] = Xv; f["y"] = yv
 PY
-run 3 eval.yaml --set data.train=over_train.h5 --set data.validation=over_valid.h5 --set data.test=null \
-  --set model.l2=1e-8 --set model.standardize=false --set solver.max_iter=2000 \
-  --set solver.name=gd --set solver.learning_rate=0.1 --set output.log_every=5 \
-  --set early_stopping.metric=val_logloss --set early_stopping.patience=5 \
-  --set output.model=out/es.h5 --set output.metrics=out/es.jsonl
+ES=(eval.yaml --set data.train=over_train.h5 --set data.validation=over_valid.h5 --set data.test=null
+  --set model.l2=1e-8 --set model.standardize=false
+  --set solver.name=gd --set solver.learning_rate=0.1 --set output.log_every=5
+  --set early_stopping.metric=val_logloss --set early_stopping.patience=5)
+run 3 "${ES[@]}" --set solver.max_iter=2000 --set output.model=out/es.h5 --set output.metrics=out/es.jsonl
 [ "$RC" -eq 0 ] || fail "early stopping run: $ERR"
 grep -q "early stopping on val_logloss: best at iteration" out.txt || fail "no early stopping message: $OUT"
 "$PY" - <<'PY'
@@ -133,6 +133,33 @@ assert vals[-1] > vals[best] + 1e-3, "the problem did not overfit"
 assert abs(ll - vals[best]) <= 1e-9, (ll, vals[best])
 assert "best val_logloss" in m.attrs["selected_by"].decode()
 PY
+# 4. The same run cut by its iteration budget 10 iterations after its best point (a checkpoint
+# every 5), then resumed on another rank count: the best point travels in the checkpoint, so the
+# resumed run stops where the whole run stopped and writes the same model, bit for bit.
+best_it=$("$PY" -c 'import h5py; print(int(h5py.File("out/es.h5").attrs["best_iteration"]))')
+rm -f out/es_ckpt.h5
+run 3 "${ES[@]}" --set solver.max_iter=$((best_it + 10)) --set checkpoint.path=out/es_ckpt.h5 \
+  --set checkpoint.every=5 --set output.model=out/es_cut.h5 --set output.metrics=out/es_cut.jsonl
+[ "$RC" -eq 0 ] || fail "early stopping run cut at iteration $((best_it + 10)): $ERR"
+run 2 "${ES[@]}" --set solver.max_iter=2000 --set checkpoint.path=out/es_ckpt.h5 \
+  --set checkpoint.every=5 --set output.model=out/es_resumed.h5 --set output.metrics=out/es_resumed.jsonl
+[ "$RC" -eq 0 ] || fail "resumed early stopping run: $ERR"
+grep -q "resuming from out/es_ckpt.h5 at iteration $((best_it + 10)) (early stopping: best so far at iteration $best_it)" out.txt \
+  || fail "the resumed run did not report the saved best point: $OUT"
+"$PY" - <<'PY'
+import h5py, numpy as np
+a, b = h5py.File("out/es.h5"), h5py.File("out/es_resumed.h5")
+print(f"resumed early stopping: best iteration {b.attrs['best_iteration']} (whole run {a.attrs['best_iteration']}), "
+      f"stopped after {b.attrs['iterations']} iterations (whole run {a.attrs['iterations']})")
+for k in ("best_iteration", "iterations", "val_logloss", "objective"):
+    assert a.attrs[k] == b.attrs[k], (k, a.attrs[k], b.attrs[k])
+assert b.attrs["stop_reason"].decode() == "early_stopped"
+assert np.array_equal(a["coef"][()], b["coef"][()]) and a["intercept"][()] == b["intercept"][()]
+PY
+# Another metric cannot reuse that best point.
+expect_error 2 2 "early_stopping.metric: now val_auc, in the checkpoint val_logloss" "${ES[@]}" \
+  --set early_stopping.metric=val_auc --set checkpoint.path=out/es_ckpt.h5 --set output.model=out/es_x.h5
+[ ! -e out/es_x.h5 ] || fail "a refused resume wrote a model"
 expect_error 3 2 "early_stopping.metric: needs data.validation" eval.yaml --set data.validation=null \
   --set early_stopping.metric=val_auc
 echo "ALL PASSED"

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 
 #include "logreg/app/config.hpp"
@@ -33,6 +34,14 @@ class Checkpointer {
   // solver history: 2·memory vectors of d for L-BFGS).
   void save(const std::function<SolverState()>& snapshot);
 
+  // Early stopping (config.early_stopping.metric set): every save also stores `source()`, the
+  // best point so far (called on rank 0 only; nullopt while there is none).
+  void track_best(std::function<std::optional<BestPoint>()> source) { best_source_ = std::move(source); }
+  // After start_state, on every rank: the best point of the run being resumed, if its checkpoint
+  // holds one and early stopping is on. A checkpoint whose best point was chosen by another
+  // metric or on other validation data is refused by start_state.
+  const std::optional<BestPoint>& resumed_best() const { return resumed_best_; }
+
   double seconds() const { return seconds_; }
 
  private:
@@ -40,6 +49,9 @@ class Checkpointer {
   std::string path_;
   std::string resume_;
   Checkpoint fingerprints_;
+  std::string best_fingerprint_;  // empty without early stopping
+  std::function<std::optional<BestPoint>()> best_source_;
+  std::optional<BestPoint> resumed_best_;
   double seconds_ = 0.0;
 };
 
@@ -48,5 +60,8 @@ class Checkpointer {
 // checkpoint settings, so a requeued job may extend its iteration budget.
 std::string config_fingerprint(const Config& config);
 std::string data_fingerprint(const DataLayout& layout);
+// What early stopping's best point depends on (metric and validation files); empty when early
+// stopping is off.
+std::string best_fingerprint(const Config& config);
 
 }  // namespace logreg

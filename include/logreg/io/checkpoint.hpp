@@ -11,10 +11,19 @@
 
 namespace logreg {
 
+// Early stopping's record of the best point so far. It is saved with the solver state so that a
+// resumed run selects among all iterations, not only those after the restart.
+struct BestPoint {
+  std::string fingerprint;     // what the score means, "key=value" lines (metric, validation data)
+  std::vector<double> values;  // score, iteration, evaluations since, objective, metrics
+  Vec x;                       // the point, in solver coordinates
+};
+
 struct Checkpoint {
   SolverState state;
   std::string config_fingerprint;
   std::string data_fingerprint;
+  std::optional<BestPoint> best;  // group "best" in the file; absent without early stopping
 };
 
 // `before_rename` runs after the temporary file is complete and synced, just before it replaces
