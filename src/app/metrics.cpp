@@ -1,6 +1,10 @@
 #include "logreg/app/metrics.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <string>
 
 #include "logreg/errors.hpp"
 #include "logreg/io/atomic_file.hpp"
@@ -59,11 +63,16 @@ MetricsSink::MetricsSink(bool enabled, const std::string& path, bool append) : p
   file_ = std::fopen((path + ".partial").c_str(), "w");
   if (!file_) throw DataError("output.metrics: cannot write " + path + ".partial");
   if (append) {
-    if (std::FILE* old = std::fopen(path.c_str(), "r")) {
-      char buf[1 << 16];
-      size_t n;
-      while ((n = std::fread(buf, 1, sizeof buf, old)) > 0) std::fwrite(buf, 1, n, file_);
-      std::fclose(old);
+    std::ifstream old(path);
+    std::string line;
+    while (std::getline(old, line)) {
+      if (line.empty()) continue;  // (a line cut short by a crash is kept, then ended)
+      std::fputs(line.c_str(), file_);
+      std::fputc('\n', file_);
+      static const std::string key = "{\"iter\":";
+      if (line.compare(0, key.size(), key) == 0) {
+        last_iteration_ = std::max(last_iteration_, std::atoi(line.c_str() + key.size()));
+      }
     }
   }
 }

@@ -181,6 +181,7 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
   sp.tol = config.solver.tol;
   sp.learning_rate = config.solver.learning_rate;
   sp.memory = config.solver.memory;
+  sp.final_state = checkpointer.enabled();
 
   if (root) {
     out << format("logreg_dist %s: %lld rows x %lld features (%s, %s) on %d rank(s), solver %s\n",
@@ -222,7 +223,8 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
           .add("compute_s", objective.stats().compute_s)
           .add("comm_s", objective.stats().comm_s);
       if (val) add_metrics(json, "val_", *val);
-      metrics->write(json);
+      // One line per iteration: a resumed run does not repeat what its predecessor logged.
+      if (r.iteration > metrics->last_iteration()) metrics->write(json);
     }
     log_s += since(t0);
   };
@@ -282,6 +284,11 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
         }
       }
     }
+    // Resuming a run that had already stopped early (its final checkpoint) ends at once.
+    if (!es.metric.empty() && resumed && r.iteration == start.iteration && best.iteration >= 0 &&
+        best.since >= es.patience) {
+      keep_going = false;
+    }
     if (log_now) log_iteration(r, eval_now ? &val : nullptr);
     if (checkpointer.enabled() && r.iteration > first_iteration &&
         r.iteration % config.checkpoint.every == 0) {
@@ -291,9 +298,9 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
   };
 
   SolveResult result = minimize(objective, start, sp, observer);
-  if (result.status == SolverStatus::Interrupted || result.status == SolverStatus::NonFinite) {
-    checkpointer.save(result.state);  // the last good state, to resume from
-  }
+  // The last good state, to resume from; after a normal end, to extend the run from (a larger
+  // max_iter or a smaller tol continue where it ended, a rerun ends at once).
+  if (checkpointer.enabled()) checkpointer.save(result.state);
   const double train_s = since(t_train);
   if (config.output.log_every > 0 && last_logged != result.iterations &&
       result.status != SolverStatus::NonFinite) {

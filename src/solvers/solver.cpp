@@ -95,8 +95,9 @@ SolveResult Progress::finish(const Point& p, SolverStatus status, int iterations
   res.iterations = iterations;
   res.objective = obj_.total(p);
   res.grad_norm = stationarity(obj_, p);
-  // Only a run that will resume needs the history; copying it costs 2·memory vectors of d.
-  if (status == SolverStatus::Interrupted || status == SolverStatus::NonFinite) {
+  // Only a run that will resume (or be extended) needs the history; copying it costs
+  // 2·memory vectors of d.
+  if (params_.final_state || status == SolverStatus::Interrupted || status == SolverStatus::NonFinite) {
     if (state_) res.state = state_();
     res.state.iteration = iterations;
     res.state.x = p.x;

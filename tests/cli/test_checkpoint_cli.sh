@@ -54,6 +54,27 @@ compare_models out/model.h5 out/reference.h5 1e-9
 # The metrics file keeps the first run's lines and continues.
 grep -q '"status":"interrupted"' out/metrics.jsonl || fail "metrics of the first run lost"
 grep -q '"status":"converged"' out/metrics.jsonl || fail "metrics of the resumed run missing"
+# A finished run leaves its final state in the checkpoint: the same command again ends at once
+# (one evaluation, no new metrics lines), and a smaller tol continues from there.
+final_it=$(grep -o 'converged after [0-9]* iterations' out.txt | grep -o '[0-9]*')
+run 2 ck.yaml
+[ "$RC" -eq 0 ] || fail "rerun of a finished run: $ERR"
+grep -q "resuming from ck/ckpt.h5 at iteration $final_it\$" out.txt || fail "rerun did not resume at the end: $OUT"
+grep -q "converged after $final_it iterations" out.txt || fail "rerun did not end at once: $OUT"
+grep -q " 1 evaluations" out.txt || fail "rerun recomputed iterations: $OUT"
+compare_models out/model.h5 out/reference.h5 1e-9
+run 2 ck.yaml --set solver.tol=1e-14
+[ "$RC" -eq 0 ] || fail "extending a finished run: $ERR"
+grep -q "resuming from ck/ckpt.h5 at iteration $final_it\$" out.txt || fail "extension did not resume at the end: $OUT"
+echo "ok: rerun of a finished run resumes at iteration $final_it; tol 1e-14: $(grep -o '[a-z ]* after [0-9]* iterations' out.txt)"
+# One line per iteration (log_every 1): the resumed runs do not repeat the iterations they
+# recompute from their checkpoints.
+"$PY" - <<'PY' || fail "metrics lines of the interrupted and resumed runs"
+import json
+its = [json.loads(l)["iter"] for l in open("out/metrics.jsonl") if l.startswith('{"iter"')]
+print(f"  metrics: {len(its)} iteration lines, iterations 0 to {its[-1]}")
+assert its == list(range(its[-1] + 1)), [i for i in set(its) if its.count(i) > 1]
+PY
 
 # 2. SIGTERM sent to every rank directly (as Slurm does), on 3 ranks; resume on 2.
 rm -rf ck out/model.h5 out/metrics.jsonl

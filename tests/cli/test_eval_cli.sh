@@ -141,21 +141,29 @@ rm -f out/es_ckpt.h5
 run 3 "${ES[@]}" --set solver.max_iter=$((best_it + 10)) --set checkpoint.path=out/es_ckpt.h5 \
   --set checkpoint.every=5 --set output.model=out/es_cut.h5 --set output.metrics=out/es_cut.jsonl
 [ "$RC" -eq 0 ] || fail "early stopping run cut at iteration $((best_it + 10)): $ERR"
-run 2 "${ES[@]}" --set solver.max_iter=2000 --set checkpoint.path=out/es_ckpt.h5 \
-  --set checkpoint.every=5 --set output.model=out/es_resumed.h5 --set output.metrics=out/es_resumed.jsonl
-[ "$RC" -eq 0 ] || fail "resumed early stopping run: $ERR"
-grep -q "resuming from out/es_ckpt.h5 at iteration $((best_it + 10)) (early stopping: best so far at iteration $best_it)" out.txt \
-  || fail "the resumed run did not report the saved best point: $OUT"
-"$PY" - <<'PY'
-import h5py, numpy as np
-a, b = h5py.File("out/es.h5"), h5py.File("out/es_resumed.h5")
-print(f"resumed early stopping: best iteration {b.attrs['best_iteration']} (whole run {a.attrs['best_iteration']}), "
-      f"stopped after {b.attrs['iterations']} iterations (whole run {a.attrs['iterations']})")
+# resumed_like_whole NP MODEL AT: resumes the early-stopping run from out/es_ckpt.h5 on NP ranks;
+# it must report resuming at iteration AT with the saved best point and write MODEL equal to the
+# whole run's model, bit for bit.
+resumed_like_whole() {
+  run "$1" "${ES[@]}" --set solver.max_iter=2000 --set checkpoint.path=out/es_ckpt.h5 \
+    --set checkpoint.every=5 --set output.model="$2" --set output.metrics=out/es_resumed.jsonl
+  [ "$RC" -eq 0 ] || fail "resumed early stopping run: $ERR"
+  grep -q "resuming from out/es_ckpt.h5 at iteration $3 (early stopping: best so far at iteration $best_it)" out.txt \
+    || fail "the resumed run did not report the saved best point: $OUT"
+  "$PY" - "$2" <<'PY'
+import h5py, numpy as np, sys
+a, b = h5py.File("out/es.h5"), h5py.File(sys.argv[1])
+print(f"resumed early stopping ({sys.argv[1]}): best iteration {b.attrs['best_iteration']} (whole run "
+      f"{a.attrs['best_iteration']}), stopped after {b.attrs['iterations']} iterations (whole run {a.attrs['iterations']})")
 for k in ("best_iteration", "iterations", "val_logloss", "objective"):
     assert a.attrs[k] == b.attrs[k], (k, a.attrs[k], b.attrs[k])
 assert b.attrs["stop_reason"].decode() == "early_stopped"
 assert np.array_equal(a["coef"][()], b["coef"][()]) and a["intercept"][()] == b["intercept"][()]
 PY
+}
+resumed_like_whole 2 out/es_resumed.h5 $((best_it + 10))
+# Its final checkpoint holds the early stop: running it again ends at once, same model.
+resumed_like_whole 1 out/es_again.h5 "$("$PY" -c 'import h5py; print(int(h5py.File("out/es.h5").attrs["iterations"]))')"
 # Another metric cannot reuse that best point.
 expect_error 2 2 "early_stopping.metric: now val_auc, in the checkpoint val_logloss" "${ES[@]}" \
   --set early_stopping.metric=val_auc --set checkpoint.path=out/es_ckpt.h5 --set output.model=out/es_x.h5

@@ -36,12 +36,16 @@ class MetricsSink {
   MetricsSink(const MetricsSink&) = delete;
   MetricsSink& operator=(const MetricsSink&) = delete;
   void write(const JsonObject& line);
+  // The highest "iter" among the lines kept from the existing file (−1 when none): a resumed
+  // run recomputes the iterations after its checkpoint, whose lines may be there already.
+  int last_iteration() const { return last_iteration_; }
   // Moves <path>.partial onto <path>.
   void commit();
 
  private:
   std::FILE* file_ = nullptr;
   std::string path_;
+  int last_iteration_ = -1;
 };
 
 }  // namespace logreg

@@ -23,6 +23,7 @@ struct SolverParams {
   double tol = 1e-6;
   double learning_rate = 0.0;  // gd/nesterov: > 0 fixed step, 0 = backtracking ("auto")
   int memory = 10;             // lbfgs/owlqn history pairs
+  bool final_state = false;    // fill SolveResult::state at every end, not only to resume from
   void validate() const;
 };
 
@@ -50,7 +51,8 @@ using Observer = std::function<bool(const IterationReport&)>;
 
 struct SolveResult {
   Point point;        // final iterate (the last good one after a non-finite step)
-  SolverState state;  // to continue from `point`; filled when Interrupted or NonFinite only
+  SolverState state;  // to continue from `point`; filled when Interrupted or NonFinite, or
+                      // at every end with SolverParams::final_state
   SolverStatus status = SolverStatus::MaxIter;
   int iterations = 0;
   double objective = 0.0;
