@@ -299,8 +299,17 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
 
   SolveResult result = minimize(objective, start, sp, observer);
   // The last good state, to resume from; after a normal end, to extend the run from (a larger
-  // max_iter or a smaller tol continue where it ended, a rerun ends at once).
-  if (checkpointer.enabled()) checkpointer.save(result.state);
+  // max_iter or a smaller tol continue where it ended, a rerun ends at once). A failure of that
+  // last one must not cost the model: it is reported after the model is written.
+  std::string final_checkpoint_error;
+  if (checkpointer.enabled()) {
+    try {
+      checkpointer.save(result.state);
+    } catch (const Error& e) {
+      if (!writes_model(result.status)) throw;
+      final_checkpoint_error = e.what();
+    }
+  }
   const double train_s = since(t_train);
   if (config.output.log_every > 0 && last_logged != result.iterations &&
       result.status != SolverStatus::NonFinite) {
@@ -422,6 +431,13 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
     out.flush();
   }
   collectively(comm, [&] { metrics->commit(); });
+  if (!final_checkpoint_error.empty()) {
+    if (root) {
+      std::fprintf(stderr, "logreg_dist: error: the model is written to %s, but the final checkpoint is not: %s\n",
+                   config.output.model.c_str(), final_checkpoint_error.c_str());
+    }
+    return kExitRuntime;
+  }
   return code;
 }
 

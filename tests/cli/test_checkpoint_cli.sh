@@ -67,6 +67,16 @@ run 2 ck.yaml --set solver.tol=1e-14
 [ "$RC" -eq 0 ] || fail "extending a finished run: $ERR"
 grep -q "resuming from ck/ckpt.h5 at iteration $final_it\$" out.txt || fail "extension did not resume at the end: $OUT"
 echo "ok: rerun of a finished run resumes at iteration $final_it; tol 1e-14: $(grep -o '[a-z ]* after [0-9]* iterations' out.txt)"
+# The final checkpoint cannot be written (its path is a non-empty directory; resume: never does
+# not read it): the model is still written, and the run says so and exits 1.
+mkdir -p ck/in_the_way/x
+run 2 ck.yaml --set checkpoint.path=ck/in_the_way --set checkpoint.resume=never \
+  --set checkpoint.every=100000 --set output.model=out/model_fc.h5 --set output.metrics=out/fc.jsonl
+[ "$RC" -eq 1 ] || fail "failed final checkpoint: expected exit 1, got $RC: $ERR"
+[ "$(grep -c -F "the model is written to out/model_fc.h5, but the final checkpoint is not" err.txt)" -eq 1 ] \
+  || fail "failed final checkpoint not reported once: $ERR"
+compare_models out/model_fc.h5 out/reference.h5 1e-9
+echo "ok: $(cat err.txt)"
 # One line per iteration (log_every 1): the resumed runs do not repeat the iterations they
 # recompute from their checkpoints.
 "$PY" - <<'PY' || fail "metrics lines of the interrupted and resumed runs"
