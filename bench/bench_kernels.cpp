@@ -15,33 +15,18 @@
 #include <vector>
 #include <string>
 
+#include "bench_common.hpp"
 #include "logreg/core/local_objective.hpp"
 
 namespace {
 
 using namespace logreg;
+using namespace logreg::bench;
 
 size_t g_bytes = 512ull << 20;  // bytes of X per case, well beyond the caches
 
-// The probe: sum of a double array with independent accumulators (vectorized, read-only).
-double read_probe(const std::vector<double>& a) {
-  double l[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  const double* p = a.data();
-  const size_t n = a.size();
-  for (size_t i = 0; i + 8 <= n; i += 8) {
-    for (int k = 0; k < 8; ++k) l[k] += p[i + k];
-  }
-  double s = 0;
-  for (double v : l) s += v;
-  return s;
-}
-
 const std::vector<double>& probe_array() {
-  static const std::vector<double> a = [] {
-    std::vector<double> v(g_bytes / sizeof(double));
-    for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<double>(i & 1023);
-    return v;
-  }();
+  static const std::vector<double> a = make_probe_array(g_bytes);
   return a;
 }
 
@@ -49,21 +34,6 @@ void BM_ReadProbe(benchmark::State& state) {
   const auto& a = probe_array();
   for (auto _ : state) benchmark::DoNotOptimize(read_probe(a));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(g_bytes));
-}
-
-template <typename T>
-Shard dense_shard(Index d) {
-  const Index n = static_cast<Index>(g_bytes / (sizeof(T) * static_cast<size_t>(d)));
-  RowMatrix<T> X(n, d);
-  std::mt19937_64 rng(1);
-  std::normal_distribution<double> nd;
-  for (Index i = 0; i < X.size(); ++i) X.data()[i] = static_cast<T>(nd(rng));
-  Shard s;
-  s.X = DenseMatrix<T>(std::move(X));
-  s.y = Vec::Zero(n);
-  for (Index i = 0; i < n; i += 2) s.y[i] = 1.0;
-  s.features = d;
-  return s;
 }
 
 Shard csr_shard(Index d, int per_row) {
@@ -134,8 +104,8 @@ void run_pass(benchmark::State& state, Shard shard) {
   measure(state, bytes, [&] { benchmark::DoNotOptimize(local->loss_grad(theta, z, g)); });
 }
 
-void BM_GradientDenseF64(benchmark::State& state) { run_pass(state, dense_shard<double>(state.range(0))); }
-void BM_GradientDenseF32(benchmark::State& state) { run_pass(state, dense_shard<float>(state.range(0))); }
+void BM_GradientDenseF64(benchmark::State& state) { run_pass(state, dense_shard<double>(g_bytes, state.range(0))); }
+void BM_GradientDenseF32(benchmark::State& state) { run_pass(state, dense_shard<float>(g_bytes, state.range(0))); }
 void BM_GradientCsrF64(benchmark::State& state) { run_pass(state, csr_shard(state.range(0), 40)); }
 
 // What the column accesses of a CSR pass alone cost on this machine, with the same shard and the

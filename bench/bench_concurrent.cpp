@@ -1,0 +1,80 @@
+// What the ranks of one job share on a node: every rank times the read probe and the dense
+// gradient pass (float64) at the same moment, each timing started by a barrier. Run it with one
+// rank and with as many ranks as the job uses per node and compare the per-rank figures: where
+// the probe keeps its speed but the pass slows down, the ranks are short of CPU time, not of
+// memory bandwidth (and the other way round).
+//
+//   mpirun -n 2 ./build/bench/bench_concurrent [--mb=400] [--features=100] [--reps=15]
+//   bash scripts/bench/concurrent_ranks.sh     (1 rank, then 2)
+#include <mpi.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "bench_common.hpp"
+#include "logreg/core/local_objective.hpp"
+
+namespace {
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  MPI_Init(&argc, &argv);
+  int rank = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  size_t mb = 400;
+  long features = 100, reps = 15;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--mb=", 5) == 0) mb = std::stoul(argv[i] + 5);
+    if (std::strncmp(argv[i], "--features=", 11) == 0) features = std::stol(argv[i] + 11);
+    if (std::strncmp(argv[i], "--reps=", 7) == 0) reps = std::stol(argv[i] + 7);
+  }
+  using namespace logreg;
+  const size_t bytes = mb << 20;
+  const std::vector<double> probe = bench::make_probe_array(bytes);
+  auto local = make_local_objective(bench::dense_shard<double>(bytes, features));
+  const size_t pass_bytes = local->shard().feature_bytes();
+  Vec theta = Vec::Constant(local->features() + 1, 0.01), z(local->rows()), g(local->features() + 1);
+  double sink = bench::read_probe(probe) + local->loss_grad(theta, z, g);  // warm up
+  std::vector<double> probe_s, pass_s;
+  for (long r = 0; r < reps; ++r) {
+    MPI_Barrier(MPI_COMM_WORLD);
+    double t0 = MPI_Wtime();
+    sink += bench::read_probe(probe);
+    probe_s.push_back(MPI_Wtime() - t0);
+    MPI_Barrier(MPI_COMM_WORLD);
+    t0 = MPI_Wtime();
+    sink += local->loss_grad(theta, z, g);
+    pass_s.push_back(MPI_Wtime() - t0);
+  }
+  // Per rank: median and best GB/s of the probe, then of the pass.
+  const double mine[4] = {static_cast<double>(bytes) / median(probe_s) / 1e9,
+                          static_cast<double>(bytes) / *std::min_element(probe_s.begin(), probe_s.end()) / 1e9,
+                          static_cast<double>(pass_bytes) / median(pass_s) / 1e9,
+                          static_cast<double>(pass_bytes) / *std::min_element(pass_s.begin(), pass_s.end()) / 1e9};
+  std::vector<double> all(4 * static_cast<size_t>(size));
+  MPI_Gather(mine, 4, MPI_DOUBLE, all.data(), 4, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+  if (rank == 0) {
+    std::printf("%d rank(s), %zu MiB each, dense float64 d = %ld, %ld timings (median / best GB/s per rank):\n",
+                size, mb, features, reps);
+    double probe_sum = 0, pass_sum = 0;
+    for (int r = 0; r < size; ++r) {
+      const double* a = all.data() + 4 * r;
+      std::printf("  rank %d: read probe %6.2f / %6.2f   gradient pass %6.2f / %6.2f\n", r, a[0], a[1], a[2], a[3]);
+      probe_sum += a[0], pass_sum += a[2];
+    }
+    std::printf("  all ranks together (medians): read probe %.2f GB/s, gradient pass %.2f GB/s%s\n", probe_sum,
+                pass_sum, sink == 42.0 ? " " : "");
+  }
+  MPI_Finalize();
+  return 0;
+}
