@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
   const std::vector<double> probe = bench::make_probe_array(bytes);
   auto local = make_local_objective(bench::dense_shard<double>(bytes, features));
   const size_t pass_bytes = local->shard().feature_bytes();
-  Vec theta = Vec::Constant(local->features() + 1, 0.01), z(local->rows()), g(local->features() + 1);
+  Vec theta = Vec::Constant(local->features() + 1, 0.01), z(local->rows()),
+      g(local->features() + 1);
   double sink = bench::read_probe(probe) + local->loss_grad(theta, z, g);  // warm up
   std::vector<double> probe_s, pass_s;
   for (long r = 0; r < reps; ++r) {
@@ -57,23 +58,27 @@ int main(int argc, char** argv) {
     pass_s.push_back(MPI_Wtime() - t0);
   }
   // Per rank: median and best GB/s of the probe, then of the pass.
-  const double mine[4] = {static_cast<double>(bytes) / median(probe_s) / 1e9,
-                          static_cast<double>(bytes) / *std::min_element(probe_s.begin(), probe_s.end()) / 1e9,
-                          static_cast<double>(pass_bytes) / median(pass_s) / 1e9,
-                          static_cast<double>(pass_bytes) / *std::min_element(pass_s.begin(), pass_s.end()) / 1e9};
+  const double mine[4] = {
+      static_cast<double>(bytes) / median(probe_s) / 1e9,
+      static_cast<double>(bytes) / *std::min_element(probe_s.begin(), probe_s.end()) / 1e9,
+      static_cast<double>(pass_bytes) / median(pass_s) / 1e9,
+      static_cast<double>(pass_bytes) / *std::min_element(pass_s.begin(), pass_s.end()) / 1e9};
   std::vector<double> all(4 * static_cast<size_t>(size));
   MPI_Gather(mine, 4, MPI_DOUBLE, all.data(), 4, MPI_DOUBLE, 0, MPI_COMM_WORLD);
   if (rank == 0) {
-    std::printf("%d rank(s), %zu MiB each, dense float64 d = %ld, %ld timings (median / best GB/s per rank):\n",
-                size, mb, features, reps);
+    std::printf(
+        "%d rank(s), %zu MiB each, dense float64 d = %ld, %ld timings (median / best GB/s per "
+        "rank):\n",
+        size, mb, features, reps);
     double probe_sum = 0, pass_sum = 0;
     for (int r = 0; r < size; ++r) {
       const double* a = all.data() + 4 * r;
-      std::printf("  rank %d: read probe %6.2f / %6.2f   gradient pass %6.2f / %6.2f\n", r, a[0], a[1], a[2], a[3]);
+      std::printf("  rank %d: read probe %6.2f / %6.2f   gradient pass %6.2f / %6.2f\n", r, a[0],
+                  a[1], a[2], a[3]);
       probe_sum += a[0], pass_sum += a[2];
     }
-    std::printf("  all ranks together (medians): read probe %.2f GB/s, gradient pass %.2f GB/s%s\n", probe_sum,
-                pass_sum, sink == 42.0 ? " " : "");
+    std::printf("  all ranks together (medians): read probe %.2f GB/s, gradient pass %.2f GB/s%s\n",
+                probe_sum, pass_sum, sink == 42.0 ? " " : "");
   }
   MPI_Finalize();
   return 0;

@@ -12,8 +12,8 @@
 #include <cstdio>
 #include <cstring>
 #include <random>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "bench_common.hpp"
 #include "logreg/core/local_objective.hpp"
@@ -85,10 +85,12 @@ void measure(benchmark::State& state, size_t bytes, Pass&& pass) {
     state.ResumeTiming();
     best_pass = std::min(best_pass, std::chrono::duration<double>(t1 - t0).count());
     best_probe = std::min(best_probe, std::chrono::duration<double>(t3 - t2).count());
-    paired.push_back((static_cast<double>(bytes) / std::chrono::duration<double>(t1 - t0).count()) /
-                     (static_cast<double>(g_bytes) / std::chrono::duration<double>(t3 - t2).count()));
+    paired.push_back(
+        (static_cast<double>(bytes) / std::chrono::duration<double>(t1 - t0).count()) /
+        (static_cast<double>(g_bytes) / std::chrono::duration<double>(t3 - t2).count()));
   }
-  std::nth_element(paired.begin(), paired.begin() + static_cast<long>(paired.size() / 2), paired.end());
+  std::nth_element(paired.begin(), paired.begin() + static_cast<long>(paired.size() / 2),
+                   paired.end());
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(bytes));
   state.counters["best_GBps"] = static_cast<double>(bytes) / best_pass / 1e9;
   state.counters["probe_GBps"] = static_cast<double>(g_bytes) / best_probe / 1e9;
@@ -100,12 +102,17 @@ void measure(benchmark::State& state, size_t bytes, Pass&& pass) {
 void run_pass(benchmark::State& state, Shard shard) {
   const size_t bytes = shard.feature_bytes();
   auto local = make_local_objective(std::move(shard));
-  Vec theta = Vec::Constant(local->features() + 1, 0.01), z(local->rows()), g(local->features() + 1);
+  Vec theta = Vec::Constant(local->features() + 1, 0.01), z(local->rows()),
+      g(local->features() + 1);
   measure(state, bytes, [&] { benchmark::DoNotOptimize(local->loss_grad(theta, z, g)); });
 }
 
-void BM_GradientDenseF64(benchmark::State& state) { run_pass(state, dense_shard<double>(g_bytes, state.range(0))); }
-void BM_GradientDenseF32(benchmark::State& state) { run_pass(state, dense_shard<float>(g_bytes, state.range(0))); }
+void BM_GradientDenseF64(benchmark::State& state) {
+  run_pass(state, dense_shard<double>(g_bytes, state.range(0)));
+}
+void BM_GradientDenseF32(benchmark::State& state) {
+  run_pass(state, dense_shard<float>(g_bytes, state.range(0)));
+}
 void BM_GradientCsrF64(benchmark::State& state) { run_pass(state, csr_shard(state.range(0), 40)); }
 
 // What the column accesses of a CSR pass alone cost on this machine, with the same shard and the
@@ -152,8 +159,9 @@ class RatioReporter : public benchmark::ConsoleReporter {
     for (const Run& r : runs) {
       auto it = r.counters.find("of_probe");
       if (it == r.counters.end() || r.run_type != Run::RT_Iteration) continue;
-      rows.push_back({r.benchmark_name(), r.counters.at("paired_median").value, r.counters.at("best_GBps").value,
-                      r.counters.at("probe_GBps").value, it->second.value});
+      rows.push_back({r.benchmark_name(), r.counters.at("paired_median").value,
+                      r.counters.at("best_GBps").value, r.counters.at("probe_GBps").value,
+                      it->second.value});
     }
   }
   struct Row {
@@ -179,9 +187,10 @@ int main(int argc, char** argv) {
   RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   if (!reporter.rows.empty()) {
-    std::printf("\nbest pass vs best read probe, measured alternately (%zu MiB of X per pass);\n"
-                "last column: median over iterations of pass / its own probe:\n",
-                g_bytes >> 20);
+    std::printf(
+        "\nbest pass vs best read probe, measured alternately (%zu MiB of X per pass);\n"
+        "last column: median over iterations of pass / its own probe:\n",
+        g_bytes >> 20);
     for (const auto& r : reporter.rows) {
       std::printf("%-44s %6.2f GB/s  probe %6.2f GB/s  %5.1f%%  paired %5.1f%%\n", r.name.c_str(),
                   r.pass, r.probe, 100.0 * r.fraction, 100.0 * r.paired);

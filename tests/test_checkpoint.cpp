@@ -52,7 +52,8 @@ TEST(Checkpoint, RoundTripsExactly) {
   // With early stopping's best point (values with full precision, including NaN AUC).
   Checkpoint c = sample(8);
   c.best = BestPoint{"early_stopping.metric=val_logloss\ndata.validation0=v.h5\n",
-                     {0.1 + 1e-17, 5, 2, 0.3, 0.1, 0.75, std::nan("")}, Vec::LinSpaced(5, 0.1, 0.7)};
+                     {0.1 + 1e-17, 5, 2, 0.3, 0.1, 0.75, std::nan("")},
+                     Vec::LinSpaced(5, 0.1, 0.7)};
   write_checkpoint(path, c);
   const Checkpoint r = *read_checkpoint(path);
   ASSERT_TRUE(r.best.has_value());

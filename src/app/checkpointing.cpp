@@ -60,7 +60,8 @@ SolverState unpack(const std::vector<double>& in, const std::string& solver,
     const size_t nvalues = static_cast<size_t>(in[at]), nx = static_cast<size_t>(in[at + 1]);
     at += 2;
     BestPoint b;
-    b.values.assign(in.begin() + static_cast<long>(at), in.begin() + static_cast<long>(at + nvalues));
+    b.values.assign(in.begin() + static_cast<long>(at),
+                    in.begin() + static_cast<long>(at + nvalues));
     at += nvalues;
     b.x = take(nx);
     best = std::move(b);
@@ -113,7 +114,9 @@ std::string best_fingerprint(const Config& c) {
 }
 
 Checkpointer::Checkpointer(Communicator& comm, const Config& config, const DataLayout& layout)
-    : comm_(comm), path_(config.checkpoint.path), resume_(config.checkpoint.resume),
+    : comm_(comm),
+      path_(config.checkpoint.path),
+      resume_(config.checkpoint.resume),
       best_fingerprint_(best_fingerprint(config)) {
   fingerprints_.config_fingerprint = config_fingerprint(config);
   fingerprints_.data_fingerprint = data_fingerprint(layout);
@@ -155,8 +158,9 @@ SolverState Checkpointer::start_state(Index dim, const std::string& solver, std:
     } else if (c->best) {
       diff = fingerprint_difference(best_fingerprint_, c->best->fingerprint);
       if (!diff.empty()) {
-        throw ConfigError("checkpoint " + path_ + " chose its best point by another early-stopping rule (" +
-                          diff + ")" + hint);
+        throw ConfigError("checkpoint " + path_ +
+                          " chose its best point by another early-stopping rule (" + diff + ")" +
+                          hint);
       }
       if (c->best->x.size() != dim || c->best->values.size() < 4) {
         throw DataError(path_ + ": malformed best point (" + std::to_string(c->best->x.size()) +
@@ -165,9 +169,11 @@ SolverState Checkpointer::start_state(Index dim, const std::string& solver, std:
     }
     packed = pack(c->state, c->best);
     out << "resuming from " << path_ << " at iteration " << c->state.iteration;
-    if (c->best) out << " (early stopping: best so far at iteration "
-                      << static_cast<long long>(c->best->values[1]) << ")";
-    if (!best_fingerprint_.empty() && !c->best) out << " (it holds no best point for early stopping)";
+    if (c->best)
+      out << " (early stopping: best so far at iteration "
+          << static_cast<long long>(c->best->values[1]) << ")";
+    if (!best_fingerprint_.empty() && !c->best)
+      out << " (it holds no best point for early stopping)";
     out << "\n";
     out.flush();
   });

@@ -252,10 +252,11 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
   if (!es.metric.empty()) {
     checkpointer.track_best([&]() -> std::optional<BestPoint> {
       if (best.iteration < 0) return std::nullopt;
-      return BestPoint{best_fingerprint(config),
-                       {best.score, static_cast<double>(best.iteration), static_cast<double>(best.since),
-                        best.objective, best.val.log_loss, best.val.accuracy, best.val.auc},
-                       best.x};
+      return BestPoint{
+          best_fingerprint(config),
+          {best.score, static_cast<double>(best.iteration), static_cast<double>(best.since),
+           best.objective, best.val.log_loss, best.val.accuracy, best.val.auc},
+          best.x};
     });
   }
   double last_step = 0.0;
@@ -433,8 +434,10 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
   collectively(comm, [&] { metrics->commit(); });
   if (!final_checkpoint_error.empty()) {
     if (root) {
-      std::fprintf(stderr, "logreg_dist: error: the model is written to %s, but the final checkpoint is not: %s\n",
-                   config.output.model.c_str(), final_checkpoint_error.c_str());
+      std::fprintf(
+          stderr,
+          "logreg_dist: error: the model is written to %s, but the final checkpoint is not: %s\n",
+          config.output.model.c_str(), final_checkpoint_error.c_str());
     }
     return kExitRuntime;
   }

@@ -77,8 +77,8 @@ std::optional<Checkpoint> read_checkpoint(const std::string& path) {
   for (int64_t i = 0; i < count; ++i) c.state.vectors.push_back(read_vec(f, "history/" + std::to_string(i)));
   c.state.scalars = h5::read_vector(f, "scalars");
   if (f.exists("best")) {
-    c.best = BestPoint{f.read_string_attribute("best", "fingerprint"), h5::read_vector(f, "best/values"),
-                       read_vec(f, "best/x")};
+    c.best = BestPoint{f.read_string_attribute("best", "fingerprint"),
+                       h5::read_vector(f, "best/values"), read_vec(f, "best/x")};
   }
   return c;
 }

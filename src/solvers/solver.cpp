@@ -97,7 +97,8 @@ SolveResult Progress::finish(const Point& p, SolverStatus status, int iterations
   res.grad_norm = stationarity(obj_, p);
   // Only a run that will resume (or be extended) needs the history; copying it costs
   // 2·memory vectors of d.
-  if (params_.final_state || status == SolverStatus::Interrupted || status == SolverStatus::NonFinite) {
+  if (params_.final_state || status == SolverStatus::Interrupted ||
+      status == SolverStatus::NonFinite) {
     if (state_) res.state = state_();
     res.state.iteration = iterations;
     res.state.x = p.x;

@@ -36,7 +36,9 @@ class Checkpointer {
 
   // Early stopping (config.early_stopping.metric set): every save also stores `source()`, the
   // best point so far (called on rank 0 only; nullopt while there is none).
-  void track_best(std::function<std::optional<BestPoint>()> source) { best_source_ = std::move(source); }
+  void track_best(std::function<std::optional<BestPoint>()> source) {
+    best_source_ = std::move(source);
+  }
   // After start_state, on every rank: the best point of the run being resumed, if its checkpoint
   // holds one and early stopping is on. A checkpoint whose best point was chosen by another
   // metric or on other validation data is refused by start_state.

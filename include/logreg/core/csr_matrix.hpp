@@ -40,7 +40,8 @@ class CsrMatrix {
     Index i = 0;
 #if defined(__AVX512F__)
     for (; i + 4 <= n; i += 4) {
-      lane_dot_sparse4(values_.data(), indices_.data(), indptr_.data() + i0 + i, w.data(), out.data() + i);
+      lane_dot_sparse4(values_.data(), indices_.data(), indptr_.data() + i0 + i, w.data(),
+                       out.data() + i);
       for (int r = 0; r < 4; ++r) out[i + r] += b;
     }
 #endif

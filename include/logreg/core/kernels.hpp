@@ -241,7 +241,8 @@ inline void add_rows(const T* __restrict x, Index d, const double* __restrict c,
 template <typename T, typename I>
 inline __m512d sparse_step(__m512d acc, T v, I j, const double* w) {
   const auto mask = static_cast<__mmask8>(1u << (j & (kLanes - 1)));
-  return _mm512_mask3_fmadd_pd(_mm512_set1_pd(static_cast<double>(v)), _mm512_set1_pd(w[j]), acc, mask);
+  return _mm512_mask3_fmadd_pd(_mm512_set1_pd(static_cast<double>(v)), _mm512_set1_pd(w[j]), acc,
+                               mask);
 }
 
 // out[r] = Σₖ v[k]·w[idx[k]] over the four sparse rows r = 0 … 3 whose entries are
@@ -250,7 +251,8 @@ inline __m512d sparse_step(__m512d acc, T v, I j, const double* w) {
 template <typename T, typename I>
 inline void lane_dot_sparse4(const T* v, const I* idx, const int64_t* ptr, const double* w,
                              double* out) {
-  __m512d acc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd()};
+  __m512d acc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(),
+                    _mm512_setzero_pd()};
   int64_t len[4], m = ptr[1] - ptr[0];
   for (int r = 0; r < 4; ++r) {
     len[r] = ptr[r + 1] - ptr[r];
