@@ -77,9 +77,11 @@ int main(int argc, char** argv) {
                   a[1], a[2], a[3]);
       probe_sum += a[0], pass_sum += a[2];
     }
-    std::printf("  all ranks together (medians): read probe %.2f GB/s, gradient pass %.2f GB/s%s\n",
-                probe_sum, pass_sum, sink == 42.0 ? " " : "");
+    std::printf("  all ranks together (medians): read probe %.2f GB/s, gradient pass %.2f GB/s\n",
+                probe_sum, pass_sum);
   }
+  volatile double keep = sink;  // the timed work has a used result
+  (void)keep;
   MPI_Finalize();
   return 0;
 }

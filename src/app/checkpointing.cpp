@@ -69,6 +69,18 @@ SolverState unpack(const std::vector<double>& in, const std::string& solver,
   return s;
 }
 
+// What early stopping's best point depends on (metric and validation files); empty when early
+// stopping is off.
+std::string best_fingerprint(const Config& c) {
+  if (c.early_stopping.metric.empty()) return "";
+  std::ostringstream os;
+  os << "early_stopping.metric=" << c.early_stopping.metric << "\n";
+  for (size_t k = 0; k < c.data.validation.size(); ++k) {
+    os << "data.validation" << k << "=" << c.data.validation[k] << "\n";
+  }
+  return os.str();
+}
+
 }  // namespace
 
 std::string config_fingerprint(const Config& c) {
@@ -99,16 +111,6 @@ std::string data_fingerprint(const DataLayout& layout) {
     stat(layout.files[k].path.c_str(), &st);
     os << "data.file" << k << "=" << layout.files[k].path << " (" << layout.files[k].rows
        << " rows, " << st.st_size << " bytes)\n";
-  }
-  return os.str();
-}
-
-std::string best_fingerprint(const Config& c) {
-  if (c.early_stopping.metric.empty()) return "";
-  std::ostringstream os;
-  os << "early_stopping.metric=" << c.early_stopping.metric << "\n";
-  for (size_t k = 0; k < c.data.validation.size(); ++k) {
-    os << "data.validation" << k << "=" << c.data.validation[k] << "\n";
   }
   return os.str();
 }
@@ -162,7 +164,7 @@ SolverState Checkpointer::start_state(Index dim, const std::string& solver, std:
                           " chose its best point by another early-stopping rule (" + diff + ")" +
                           hint);
       }
-      if (c->best->x.size() != dim || c->best->values.size() < 4) {
+      if (c->best->x.size() != dim || c->best->values.size() != BestPoint::kValues) {
         throw DataError(path_ + ": malformed best point (" + std::to_string(c->best->x.size()) +
                         " parameters, " + std::to_string(c->best->values.size()) + " values)");
       }
@@ -196,7 +198,10 @@ void Checkpointer::save(const std::function<SolverState()>& snapshot) {
     if (!comm_.is_root()) return;
     Checkpoint c = fingerprints_;
     c.state = snapshot();
-    if (best_source_) c.best = best_source_();
+    if (best_source_) {
+      c.best = best_source_();
+      if (c.best) c.best->fingerprint = best_fingerprint_;
+    }
     write_checkpoint(path_, c);
   });
   seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -238,22 +238,18 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
     double objective = 0.0;
     EvalMetrics val;
   } best;
-  // The best point travels with the checkpoints: [score, iteration, evaluations since, objective,
-  // val log loss, accuracy, AUC] and x.
+  // The best point travels with the checkpoints (BestPoint::values in this order).
   if (const auto& saved = checkpointer.resumed_best()) {
     const std::vector<double>& v = saved->values;
-    best.score = v[0];
-    best.iteration = static_cast<int>(v[1]);
-    best.since = static_cast<int>(v[2]);
-    best.objective = v[3];
-    if (v.size() >= 7) best.val.log_loss = v[4], best.val.accuracy = v[5], best.val.auc = v[6];
+    best.score = v[0], best.iteration = static_cast<int>(v[1]), best.since = static_cast<int>(v[2]);
+    best.objective = v[3], best.val.log_loss = v[4], best.val.accuracy = v[5], best.val.auc = v[6];
     best.x = saved->x;
   }
   if (!es.metric.empty()) {
     checkpointer.track_best([&]() -> std::optional<BestPoint> {
       if (best.iteration < 0) return std::nullopt;
       return BestPoint{
-          best_fingerprint(config),
+          "",
           {best.score, static_cast<double>(best.iteration), static_cast<double>(best.since),
            best.objective, best.val.log_loss, best.val.accuracy, best.val.auc},
           best.x};
@@ -268,10 +264,11 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
     const bool eval_now = validation && (log_now || (!es.metric.empty() && config.output.log_every == 0));
     bool keep_going = true;
     EvalMetrics val;
+    // A resumed run's first point was scored before its checkpoint was written.
+    const bool resumed_start = resumed && r.iteration == start.iteration;
     if (eval_now) {
       val = evaluate(*validation, r.point->x);
-      // A resumed run's first point was scored before its checkpoint was written.
-      if (!es.metric.empty() && !(resumed && r.iteration == start.iteration)) {
+      if (!es.metric.empty() && !resumed_start) {
         const double sc = score(es.metric, val);
         if (sc < best.score - es.min_delta) {
           best.score = sc;
@@ -286,10 +283,7 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
       }
     }
     // Resuming a run that had already stopped early (its final checkpoint) ends at once.
-    if (!es.metric.empty() && resumed && r.iteration == start.iteration && best.iteration >= 0 &&
-        best.since >= es.patience) {
-      keep_going = false;
-    }
+    if (resumed_start && best.iteration >= 0 && best.since >= es.patience) keep_going = false;
     if (log_now) log_iteration(r, eval_now ? &val : nullptr);
     if (checkpointer.enabled() && r.iteration > first_iteration &&
         r.iteration % config.checkpoint.every == 0) {

@@ -35,7 +35,8 @@ class Checkpointer {
   void save(const std::function<SolverState()>& snapshot);
 
   // Early stopping (config.early_stopping.metric set): every save also stores `source()`, the
-  // best point so far (called on rank 0 only; nullopt while there is none).
+  // best point so far (called on rank 0 only; nullopt while there is none), stamped with the
+  // metric and validation files it was chosen by.
   void track_best(std::function<std::optional<BestPoint>()> source) {
     best_source_ = std::move(source);
   }
@@ -62,8 +63,5 @@ class Checkpointer {
 // checkpoint settings, so a requeued job may extend its iteration budget.
 std::string config_fingerprint(const Config& config);
 std::string data_fingerprint(const DataLayout& layout);
-// What early stopping's best point depends on (metric and validation files); empty when early
-// stopping is off.
-std::string best_fingerprint(const Config& config);
 
 }  // namespace logreg

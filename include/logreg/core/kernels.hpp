@@ -12,6 +12,7 @@
 // the compiler never fuses (or declines to fuse) on its own.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <type_traits>
 
@@ -253,11 +254,8 @@ inline void lane_dot_sparse4(const T* v, const I* idx, const int64_t* ptr, const
                              double* out) {
   __m512d acc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(),
                     _mm512_setzero_pd()};
-  int64_t len[4], m = ptr[1] - ptr[0];
-  for (int r = 0; r < 4; ++r) {
-    len[r] = ptr[r + 1] - ptr[r];
-    m = len[r] < m ? len[r] : m;
-  }
+  int64_t m = ptr[1] - ptr[0];  // steps all four rows have
+  for (int r = 1; r < 4; ++r) m = std::min(m, ptr[r + 1] - ptr[r]);
   const T *v0 = v + ptr[0], *v1 = v + ptr[1], *v2 = v + ptr[2], *v3 = v + ptr[3];
   const I *i0 = idx + ptr[0], *i1 = idx + ptr[1], *i2 = idx + ptr[2], *i3 = idx + ptr[3];
   for (int64_t k = 0; k < m; ++k) {
@@ -281,11 +279,7 @@ inline double lane_dot_sparse(const T* v, const I* idx, int64_t nnz, const doubl
   // Lanes in a register, each step a fused multiply-add masked to lane idx mod 8 (the others
   // keep their value): no store-to-load round trip through an array indexed by the lane.
   __m512d acc = _mm512_setzero_pd();
-  for (int64_t k = 0; k < nnz; ++k) {
-    const auto mask = static_cast<__mmask8>(1u << (idx[k] & (kLanes - 1)));
-    acc = _mm512_mask3_fmadd_pd(_mm512_set1_pd(static_cast<double>(v[k])), _mm512_set1_pd(w[idx[k]]),
-                                acc, mask);
-  }
+  for (int64_t k = 0; k < nnz; ++k) acc = sparse_step(acc, v[k], idx[k], w);
   return combine_lanes(reinterpret_cast<Lanes>(acc));
 #else
   Lanes l = {0, 0, 0, 0, 0, 0, 0, 0};

@@ -14,8 +14,10 @@ namespace logreg {
 // Early stopping's record of the best point so far. It is saved with the solver state so that a
 // resumed run selects among all iterations, not only those after the restart.
 struct BestPoint {
+  static constexpr size_t kValues = 7;
   std::string fingerprint;     // what the score means, "key=value" lines (metric, validation data)
-  std::vector<double> values;  // score, iteration, evaluations since, objective, metrics
+  std::vector<double> values;  // kValues: score, iteration, evaluations since, objective,
+                               // validation log loss, accuracy, AUC
   Vec x;                       // the point, in solver coordinates
 };
 
