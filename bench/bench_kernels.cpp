@@ -1,10 +1,13 @@
 // Bandwidth of the fused gradient pass (Xθ, loss, residuals and Xᵀr in one pass over the shard)
-// against a read-bandwidth probe over the same number of bytes, in one process: the pass is
-// memory-bound, so "fraction of the probe" is the figure of merit (targets: dense float64 ≥ 0.80,
-// float32 ≥ 0.75, CSR ≥ 0.50 counting the bytes of values and column ids). BM_CsrColumnAccessBound
-// is the cost of a CSR pass's column accesses alone, an upper bound for BM_GradientCsrF64.
+// against a read-bandwidth probe over the same number of bytes, in one process, for every kernel
+// set this processor runs (or those --kernels names): the pass is memory-bound, so "fraction of the
+// probe" is the figure of merit (targets: dense float64 ≥ 0.80 at d = 100 and 10⁴, float32 ≥ 0.70,
+// CSR ≥ 0.50 at d = 10³, counting the bytes of values and column ids). The probe is the fastest
+// set's (bench_common.hpp). BM_CsrColumnAccessBound is the cost of a CSR pass's column accesses
+// alone, an upper bound for the CSR gradient pass of any set; BM_HessianDenseF64 is one
+// Hessian-vector product.
 //
-//   ./build/bench/bench_kernels [--mb=512] [google benchmark flags]
+//   ./build/bench/bench_kernels [--mb=256] [--kernels=all|auto|x86-64-v3,...] [google benchmark flags]
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -99,21 +102,44 @@ void measure(benchmark::State& state, size_t bytes, Pass&& pass) {
   state.counters["paired_median"] = paired.empty() ? 0.0 : paired[paired.size() / 2];
 }
 
-void run_pass(benchmark::State& state, Shard shard) {
-  const size_t bytes = shard.feature_bytes();
-  auto local = make_local_objective(std::move(shard));
-  Vec theta = Vec::Constant(local->features() + 1, 0.01), z(local->rows()),
-      g(local->features() + 1);
-  measure(state, bytes, [&] { benchmark::DoNotOptimize(local->loss_grad(theta, z, g)); });
+// The shard of the case being measured, kept while consecutive benchmarks (one per kernel set)
+// use it: generating 256 MiB of data takes longer than measuring it.
+struct CachedShard {
+  std::string key;
+  Shard shard;
+};
+const Shard& shard_for(const std::string& kind, Index d) {
+  static CachedShard cache;
+  const std::string key = kind + "/" + std::to_string(d);
+  if (cache.key != key) {
+    cache.shard = Shard();  // free the previous one first
+    if (kind == "dense_f64") cache.shard = dense_shard<double>(g_bytes, d);
+    if (kind == "dense_f32") cache.shard = dense_shard<float>(g_bytes, d);
+    if (kind == "csr_f64") cache.shard = csr_shard(d, 40);
+    cache.key = key;
+  }
+  return cache.shard;
 }
 
-void BM_GradientDenseF64(benchmark::State& state) {
-  run_pass(state, dense_shard<double>(g_bytes, state.range(0)));
+// One fused loss+gradient pass per iteration, with the kernel set k.
+void gradient_pass(benchmark::State& state, const KernelSet* k, std::string kind, Index d) {
+  const Shard& s = shard_for(kind, d);
+  auto local = make_local_objective(s, *k);
+  Vec theta = Vec::Constant(local->features() + 1, 0.01), z(local->rows()),
+      g(local->features() + 1);
+  measure(state, s.feature_bytes(), [&] { benchmark::DoNotOptimize(local->loss_grad(theta, z, g)); });
 }
-void BM_GradientDenseF32(benchmark::State& state) {
-  run_pass(state, dense_shard<float>(g_bytes, state.range(0)));
+
+// One Hessian-vector product (Newton-CG's inner step) per iteration.
+void hessian_pass(benchmark::State& state, const KernelSet* k, std::string kind, Index d) {
+  const Shard& s = shard_for(kind, d);
+  auto local = make_local_objective(s, *k);
+  Vec theta = Vec::Constant(local->features() + 1, 0.01), z(local->rows()),
+      v = Vec::Constant(local->features() + 1, -0.02), out(local->features() + 1);
+  local->margins(theta, z);
+  auto h = local->hessian(z);
+  measure(state, s.feature_bytes(), [&] { h->apply(v, out); });
 }
-void BM_GradientCsrF64(benchmark::State& state) { run_pass(state, csr_shard(state.range(0), 40)); }
 
 // What the column accesses of a CSR pass alone cost on this machine, with the same shard and the
 // same byte count as BM_GradientCsrF64: per non-zero one read of w at its column (Xθ) and one
@@ -124,9 +150,8 @@ void BM_GradientCsrF64(benchmark::State& state) { run_pass(state, csr_shard(stat
 // they do not). A row-by-row CSR pass cannot be faster than this bound, so where the bound is
 // below a target, that target is out of reach here for this layout (at large d the columns are
 // random accesses into 2·d doubles beyond the caches; only a column-blocked layout changes that).
-void BM_CsrColumnAccessBound(benchmark::State& state) {
-  const Index d = state.range(0);
-  const Shard s = csr_shard(d, 40);
+void BM_CsrColumnAccessBound(benchmark::State& state, Index d) {
+  const Shard& s = shard_for("csr_f64", d);
   const auto& m = std::get<CsrMatrix<double>>(s.X);
   const int32_t* idx = m.indices().data();
   const int64_t nnz = m.nnz();  // a multiple of 8 (40 per row)
@@ -173,17 +198,44 @@ class RatioReporter : public benchmark::ConsoleReporter {
 
 }  // namespace
 
-BENCHMARK(BM_ReadProbe)->Unit(benchmark::kMillisecond)->MinTime(1.0)->UseRealTime();
-BENCHMARK(BM_GradientDenseF64)->Arg(100)->Arg(20)->Arg(10000)->Unit(benchmark::kMillisecond)->MinTime(1.0)->UseRealTime();
-BENCHMARK(BM_GradientDenseF32)->Arg(100)->Arg(20)->Unit(benchmark::kMillisecond)->MinTime(1.0)->UseRealTime();
-BENCHMARK(BM_GradientCsrF64)->Arg(1000)->Arg(10000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->MinTime(1.0)->UseRealTime();
-BENCHMARK(BM_CsrColumnAccessBound)->Arg(1000)->Arg(10000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->MinTime(1.0)->UseRealTime();
+// Case by case, every kernel set in turn (they share the case's shard).
+void register_benchmarks(const std::vector<const KernelSet*>& sets) {
+  auto done = [](benchmark::internal::Benchmark* b) {
+    b->Unit(benchmark::kMillisecond)->MinTime(1.0)->UseRealTime();
+  };
+  done(benchmark::RegisterBenchmark("BM_ReadProbe", BM_ReadProbe));
+  const std::vector<std::pair<std::string, Index>> cases = {
+      {"dense_f64", 100}, {"dense_f64", 20}, {"dense_f64", 10000}, {"dense_f32", 100},
+      {"dense_f32", 20},  {"csr_f64", 1000}, {"csr_f64", 10000},   {"csr_f64", 100000},
+      {"csr_f64", 1000000}};
+  for (const auto& [kind, d] : cases) {
+    for (const KernelSet* k : sets) {
+      const std::string name = std::string("gradient/") + k->name + "/" + kind + "/" + std::to_string(d);
+      done(benchmark::RegisterBenchmark(name.c_str(), gradient_pass, k, kind, d));
+    }
+    if (kind == "dense_f64" && d == 100) {
+      for (const KernelSet* k : sets) {
+        const std::string name = std::string("hessian/") + k->name + "/" + kind + "/" + std::to_string(d);
+        done(benchmark::RegisterBenchmark(name.c_str(), hessian_pass, k, kind, d));
+      }
+    }
+    if (kind == "csr_f64") {
+      const std::string name = "csr_column_access_bound/" + std::to_string(d);
+      done(benchmark::RegisterBenchmark(name.c_str(), BM_CsrColumnAccessBound, d));
+    }
+  }
+}
 
 int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "--mb=", 5) == 0) g_bytes = std::stoull(argv[i] + 5) << 20;
   }
+  const auto sets = kernel_sets_from_args(argc, argv);
+  register_benchmarks(sets);
   benchmark::Initialize(&argc, argv);
+  std::printf("host: %s; kernel sets measured:", cpu_model_name().c_str());
+  for (const KernelSet* k : sets) std::printf(" %s (%s)", k->name, k->instructions);
+  std::printf("; probe: %s\n", supported_kernel_sets().front()->name);
   RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   if (!reporter.rows.empty()) {
@@ -192,7 +244,7 @@ int main(int argc, char** argv) {
         "last column: median over iterations of pass / its own probe:\n",
         g_bytes >> 20);
     for (const auto& r : reporter.rows) {
-      std::printf("%-44s %6.2f GB/s  probe %6.2f GB/s  %5.1f%%  paired %5.1f%%\n", r.name.c_str(),
+      std::printf("%-42s %6.2f GB/s  probe %6.2f GB/s  %5.1f%%  paired %5.1f%%\n", r.name.c_str(),
                   r.pass, r.probe, 100.0 * r.fraction, 100.0 * r.paired);
     }
   }

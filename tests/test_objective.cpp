@@ -13,23 +13,7 @@ namespace {
 
 template <typename M>
 Shard make_shard(const RowMatrix<double>& X, const Vec& y, const Vec* w) {
-  Shard s = test::dense_shard(X, y, w);
-  using T = typename M::Scalar;
-  if constexpr (std::is_same_v<M, DenseMatrix<T>>) {
-    s.X = DenseMatrix<T>(X.cast<T>());
-  } else {
-    std::vector<int64_t> ptr{0};
-    std::vector<int32_t> idx;
-    std::vector<T> val;
-    for (Index i = 0; i < X.rows(); ++i) {
-      for (Index j = 0; j < X.cols(); ++j) {
-        if (X(i, j) != 0) idx.push_back(static_cast<int32_t>(j)), val.push_back(static_cast<T>(X(i, j)));
-      }
-      ptr.push_back(static_cast<int64_t>(idx.size()));
-    }
-    s.X = CsrMatrix<T>(X.cols(), ptr, idx, val);
-  }
-  return s;
+  return test::shard_as<M>(X, y, w);
 }
 
 // A problem with some exact zeros (so CSR differs from dense storage) and values exactly
@@ -159,62 +143,6 @@ TYPED_TEST(ObjectiveTest, LineFunctionMatchesFullEvaluation) {
   const long passes = obj.stats().evaluations;
   line->eval(0.5);
   EXPECT_EQ(obj.stats().evaluations, passes);
-}
-
-// The dense kernels against a scalar evaluation of the summation contract (kernels.hpp), bit for
-// bit: x·w in lanes j mod 8 combined by the fixed tree, Xᵀr and (X∘X)ᵀr row after row. Widths
-// cover one partial chunk, exact chunks, long rows and wide rows (> 4 KiB, the eight-row
-// kernel); 37 rows of odd width start at every offset within a 64-byte line, which the aligned
-// row reader rotates away. CSR storage of the same rows must give the same bits.
-template <typename T>
-void check_dense_kernels(Index d) {
-  const Index n = 37;
-  std::mt19937 rng(static_cast<unsigned>(d));
-  std::normal_distribution<double> nd;
-  RowMatrix<double> X(n, d);
-  for (Index i = 0; i < n; ++i) {
-    for (Index j = 0; j < d; ++j) X(i, j) = (i * 7 + j) % 5 == 0 ? 0.0 : static_cast<T>(nd(rng));
-  }
-  Vec w(d), r(n), g0(d);
-  for (Index j = 0; j < d; ++j) w[j] = nd(rng), g0[j] = nd(rng);
-  for (Index i = 0; i < n; ++i) r[i] = nd(rng);
-  const double b = 0.375;
-  const DenseMatrix<T> dense(X.cast<T>());
-  const CsrMatrix<T> csr = std::get<CsrMatrix<T>>(make_shard<CsrMatrix<T>>(X, Vec::Zero(n), nullptr).X);
-  // Whole range and a misaligned sub-range, as the blocked passes call them.
-  for (auto [i0, m] : {std::pair<Index, Index>{0, n}, {3, 29}}) {
-    Vec z(m), zc(m), g = g0, sq = g0, gc = g0;
-    dense.multiply(i0, m, w, b, z);
-    csr.multiply(i0, m, w, b, zc);
-    dense.transpose_multiply_add(i0, m, r.segment(i0, m), g);
-    dense.squared_transpose_multiply_add(i0, m, r.segment(i0, m), sq);
-    csr.transpose_multiply_add(i0, m, r.segment(i0, m), gc);
-    Vec gref = g0, sqref = g0;
-    for (Index i = i0; i < i0 + m; ++i) {
-      double l[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-      for (Index j = 0; j < d; ++j) {
-        const double x = static_cast<double>(static_cast<T>(X(i, j)));
-        l[j % 8] = madd(x, w[j], l[j % 8]);
-        gref[j] = madd(r[i], x, gref[j]);
-        sqref[j] = madd(r[i], x * x, sqref[j]);
-      }
-      const double ref = (((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]))) + b;
-      ASSERT_EQ(z[i - i0], ref) << "row " << i << ", d = " << d;
-      ASSERT_EQ(zc[i - i0], ref) << "CSR row " << i << ", d = " << d;
-    }
-    for (Index j = 0; j < d; ++j) {
-      ASSERT_EQ(g[j], gref[j]) << "Xᵀr column " << j << ", d = " << d;
-      ASSERT_EQ(sq[j], sqref[j]) << "(X∘X)ᵀr column " << j << ", d = " << d;
-      ASSERT_EQ(gc[j], gref[j]) << "CSR Xᵀr column " << j << ", d = " << d;
-    }
-  }
-}
-
-TEST(Objective, DenseKernelsFollowTheSummationContractBitwise) {
-  for (Index d : {1, 3, 7, 8, 9, 15, 16, 17, 31, 100, 129, 513, 1100}) {
-    check_dense_kernels<double>(d);
-    check_dense_kernels<float>(d);
-  }
 }
 
 TEST(Objective, DenseAndCsrAgree) {

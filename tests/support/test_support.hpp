@@ -2,6 +2,8 @@
 #pragma once
 
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include "logreg/core/shard.hpp"
 
@@ -32,6 +34,29 @@ void random_problem(Index n, Index d, unsigned seed, RowMatrix<double>& X, Vec& 
 
 // A whole data set in one shard (for serial reference computations).
 Shard dense_shard(const RowMatrix<double>& X, const Vec& y, const Vec* weights = nullptr);
+
+// The same rows in storage M (DenseMatrix<T> or CsrMatrix<T>; CSR stores the non-zeros), with
+// labels and optional weights.
+template <typename M>
+Shard shard_as(const RowMatrix<double>& X, const Vec& y, const Vec* weights = nullptr) {
+  Shard s = dense_shard(X, y, weights);
+  using T = typename M::Scalar;
+  if constexpr (std::is_same_v<M, DenseMatrix<T>>) {
+    s.X = DenseMatrix<T>(X.cast<T>());
+  } else {
+    std::vector<int64_t> ptr{0};
+    std::vector<int32_t> idx;
+    std::vector<T> val;
+    for (Index i = 0; i < X.rows(); ++i) {
+      for (Index j = 0; j < X.cols(); ++j) {
+        if (X(i, j) != 0) idx.push_back(static_cast<int32_t>(j)), val.push_back(static_cast<T>(X(i, j)));
+      }
+      ptr.push_back(static_cast<int64_t>(idx.size()));
+    }
+    s.X = CsrMatrix<T>(X.cols(), ptr, idx, val);
+  }
+  return s;
+}
 
 // Reads a numeric CSV with a header; last column = label. Throws on failure.
 void read_csv(const std::string& path, RowMatrix<double>& X, Vec& y);

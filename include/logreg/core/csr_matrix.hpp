@@ -1,6 +1,6 @@
 // Compressed-sparse-row feature block of one shard (values float or double, int32 column ids,
-// int64 row pointers starting at 0). Same kernel interface and summation order (kernels.hpp) as
-// DenseMatrix, so both storages give bitwise-identical results on the same rows.
+// int64 row pointers starting at 0). The kernels of kernels.hpp keep the same summation order as
+// for DenseMatrix, so both storages give bitwise-identical results on the same rows.
 #pragma once
 
 #include <cstdint>
@@ -34,45 +34,7 @@ class CsrMatrix {
   const std::vector<int32_t>& indices() const { return indices_; }
   const std::vector<T>& values() const { return values_; }
 
-  Index block_rows() const { return 1024; }
-
-  void multiply(Index i0, Index n, ConstVecRef w, double b, VecRef out) const {
-    Index i = 0;
-#if defined(__AVX512F__)
-    for (; i + 4 <= n; i += 4) {
-      lane_dot_sparse4(values_.data(), indices_.data(), indptr_.data() + i0 + i, w.data(),
-                       out.data() + i);
-      for (int r = 0; r < 4; ++r) out[i + r] += b;
-    }
-#endif
-    for (; i < n; ++i) {
-      const int64_t k0 = indptr_[i0 + i], k1 = indptr_[i0 + i + 1];
-      out[i] = lane_dot_sparse(values_.data() + k0, indices_.data() + k0, k1 - k0, w.data()) + b;
-    }
-  }
-
-  void transpose_multiply_add(Index i0, Index n, ConstVecRef r, VecRef g) const {
-    double* gp = g.data();
-    for (Index i = 0; i < n; ++i) {
-      const double ri = r[i];
-      for (int64_t k = indptr_[i0 + i]; k < indptr_[i0 + i + 1]; ++k) {
-        double& gj = gp[indices_[k]];
-        gj = madd(ri, static_cast<double>(values_[k]), gj);
-      }
-    }
-  }
-
-  void squared_transpose_multiply_add(Index i0, Index n, ConstVecRef r, VecRef g) const {
-    double* gp = g.data();
-    for (Index i = 0; i < n; ++i) {
-      const double ri = r[i];
-      for (int64_t k = indptr_[i0 + i]; k < indptr_[i0 + i + 1]; ++k) {
-        const double v = static_cast<double>(values_[k]);
-        double& gj = gp[indices_[k]];
-        gj = madd(ri, v * v, gj);
-      }
-    }
-  }
+  CsrView<T> view() const { return {values_.data(), indices_.data(), indptr_.data(), rows(), cols_}; }
 
  private:
   Index cols_ = 0;

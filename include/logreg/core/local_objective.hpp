@@ -50,7 +50,9 @@ class LocalObjective {
   virtual std::unique_ptr<LocalHessian> hessian(ConstVecRef z) const = 0;
 };
 
-// Builds the objective for a shard; the shard is moved in and owned.
+// Builds the objective for a shard; the shard is moved in and owned. Its passes run on the
+// process's kernel set (kernel_dispatch.hpp) or the one given.
 std::unique_ptr<LocalObjective> make_local_objective(Shard shard);
+std::unique_ptr<LocalObjective> make_local_objective(Shard shard, const KernelSet& kernels);
 
 }  // namespace logreg

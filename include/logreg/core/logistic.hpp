@@ -22,9 +22,9 @@ inline double sigmoid(double z) {
   return e / (1.0 + e);
 }
 
-// r_i = s_i (σ(z_i) − y_i) for the block; adds s_i ℓ(z_i, y_i) to `loss` row by row, so a
-// running sum over many blocks does not depend on how the rows were blocked. With `h`, also
-// h_i = s_i σ(z_i)(1 − σ(z_i)), equal to hessian_weights() (shares the exponentials).
+// r_i = s_i (σ(z_i) − y_i) for the rows; adds Σ s_i ℓ(z_i, y_i) to `loss` (summed as a pass sums
+// over rows, kernels.hpp). With `h`, also h_i = s_i σ(z_i)(1 − σ(z_i)), equal to
+// hessian_weights(). These run the process's kernel set (kernel_dispatch.hpp).
 void loss_and_residual(ConstVecRef z, ConstVecRef y, const double* s, VecRef r, double& loss,
                        double* h = nullptr);
 

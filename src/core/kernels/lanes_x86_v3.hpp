@@ -1,0 +1,115 @@
+// The eight summation lanes as two AVX2 registers, lanes 0–3 and 4–7 (x86-64-v3: AVX2, FMA).
+// Included only by set_x86_v3.cpp, which is compiled with -march=x86-64-v3.
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#define LOGREG_KERNEL_SET_NAME "x86-64-v3"
+#define LOGREG_KERNEL_SET_INSTRUCTIONS "AVX2, FMA"
+#define LOGREG_KERNEL_SET_FMA true
+
+namespace {
+
+#define LANES_INLINE [[gnu::always_inline]] inline
+
+struct V {
+  __m256d lo, hi;
+};
+
+// Masks of lanes 0–3 and 4–7 below m.
+LANES_INLINE __m256i mask_lo(int m) {
+  return _mm256_cmpgt_epi64(_mm256_set1_epi64x(m), _mm256_set_epi64x(3, 2, 1, 0));
+}
+LANES_INLINE __m256i mask_hi(int m) {
+  return _mm256_cmpgt_epi64(_mm256_set1_epi64x(m), _mm256_set_epi64x(7, 6, 5, 4));
+}
+LANES_INLINE __m128i mask_lo32(int m) { return _mm_cmpgt_epi32(_mm_set1_epi32(m), _mm_set_epi32(3, 2, 1, 0)); }
+LANES_INLINE __m128i mask_hi32(int m) { return _mm_cmpgt_epi32(_mm_set1_epi32(m), _mm_set_epi32(7, 6, 5, 4)); }
+
+LANES_INLINE V zero() { return {_mm256_setzero_pd(), _mm256_setzero_pd()}; }
+LANES_INLINE V set1(double a) { return {_mm256_set1_pd(a), _mm256_set1_pd(a)}; }
+LANES_INLINE V load(const double* p) { return {_mm256_loadu_pd(p), _mm256_loadu_pd(p + 4)}; }
+LANES_INLINE V load(const float* p) {
+  return {_mm256_cvtps_pd(_mm_loadu_ps(p)), _mm256_cvtps_pd(_mm_loadu_ps(p + 4))};
+}
+// The first m (0 < m < 8) entries, zeros after; masked-out entries are never read.
+LANES_INLINE V load_first(const double* p, int m) {
+  return {_mm256_maskload_pd(p, mask_lo(m)), _mm256_maskload_pd(p + 4, mask_hi(m))};
+}
+LANES_INLINE V load_first(const float* p, int m) {
+  return {_mm256_cvtps_pd(_mm_maskload_ps(p, mask_lo32(m))),
+          _mm256_cvtps_pd(_mm_maskload_ps(p + 4, mask_hi32(m)))};
+}
+LANES_INLINE void store(double* p, V a) {
+  _mm256_storeu_pd(p, a.lo);
+  _mm256_storeu_pd(p + 4, a.hi);
+}
+LANES_INLINE void store_first(double* p, V a, int m) {
+  _mm256_maskstore_pd(p, mask_lo(m), a.lo);
+  _mm256_maskstore_pd(p + 4, mask_hi(m), a.hi);
+}
+
+LANES_INLINE V add(V a, V b) { return {_mm256_add_pd(a.lo, b.lo), _mm256_add_pd(a.hi, b.hi)}; }
+LANES_INLINE V sub(V a, V b) { return {_mm256_sub_pd(a.lo, b.lo), _mm256_sub_pd(a.hi, b.hi)}; }
+LANES_INLINE V mul(V a, V b) { return {_mm256_mul_pd(a.lo, b.lo), _mm256_mul_pd(a.hi, b.hi)}; }
+LANES_INLINE V div(V a, V b) { return {_mm256_div_pd(a.lo, b.lo), _mm256_div_pd(a.hi, b.hi)}; }
+LANES_INLINE V madd(V a, V b, V c) {
+  return {_mm256_fmadd_pd(a.lo, b.lo, c.lo), _mm256_fmadd_pd(a.hi, b.hi, c.hi)};
+}
+LANES_INLINE double madd1(double a, double b, double c) { return __builtin_fma(a, b, c); }
+LANES_INLINE V max(V a, V b) { return {_mm256_max_pd(a.lo, b.lo), _mm256_max_pd(a.hi, b.hi)}; }
+LANES_INLINE V abs(V a) {
+  const __m256d sign = _mm256_set1_pd(-0.0);
+  return {_mm256_andnot_pd(sign, a.lo), _mm256_andnot_pd(sign, a.hi)};
+}
+LANES_INLINE V select_ge(V x, V t, V a, V b) {
+  return {_mm256_blendv_pd(b.lo, a.lo, _mm256_cmp_pd(x.lo, t.lo, _CMP_GE_OQ)),
+          _mm256_blendv_pd(b.hi, a.hi, _mm256_cmp_pd(x.hi, t.hi, _CMP_GE_OQ))};
+}
+LANES_INLINE V round_nearest(V a) {
+  constexpr int mode = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+  return {_mm256_round_pd(a.lo, mode), _mm256_round_pd(a.hi, mode)};
+}
+LANES_INLINE __m256d pow2i(__m256d k) {
+  const __m256i bits = _mm256_castpd_si256(_mm256_add_pd(k, _mm256_set1_pd(0x1.8p52)));
+  const __m256i e = _mm256_add_epi64(bits, _mm256_set1_epi64x(1023 - (int64_t{1} << 51)));
+  return _mm256_castsi256_pd(_mm256_slli_epi64(e, 52));
+}
+// 2^k for integral k in [−1022, 1023]: k + 1.5·2⁵² holds k in its low bits.
+LANES_INLINE V pow2i(V k) { return {pow2i(k.lo), pow2i(k.hi)}; }
+LANES_INLINE void to_array(V a, double* out) {
+  _mm256_store_pd(out, a.lo);
+  _mm256_store_pd(out + 4, a.hi);
+}
+
+LANES_INLINE double combine(V a) {
+  const __m256d pairs = _mm256_hadd_pd(a.lo, a.hi);  // l0+l1, l4+l5, l2+l3, l6+l7
+  const __m128d quads = _mm_add_pd(_mm256_castpd256_pd128(pairs), _mm256_extractf128_pd(pairs, 1));
+  return _mm_cvtsd_f64(_mm_add_sd(quads, _mm_unpackhi_pd(quads, quads)));
+}
+
+// out[0..3] = combine(a), combine(b), combine(c), combine(d), the same tree for four rows at once.
+LANES_INLINE void combine4(V a, V b, V c, V d, double* out) {
+  // a0+a1, b0+b1, a2+a3, b2+b3 and the same of lanes 4–7
+  const __m256d ab_lo = _mm256_hadd_pd(a.lo, b.lo), ab_hi = _mm256_hadd_pd(a.hi, b.hi);
+  const __m256d cd_lo = _mm256_hadd_pd(c.lo, d.lo), cd_hi = _mm256_hadd_pd(c.hi, d.hi);
+  // a0123, b0123, c0123, d0123 and a4567, b4567, c4567, d4567
+  const __m256d q_lo = _mm256_add_pd(_mm256_permute2f128_pd(ab_lo, cd_lo, 0x20),
+                                     _mm256_permute2f128_pd(ab_lo, cd_lo, 0x31));
+  const __m256d q_hi = _mm256_add_pd(_mm256_permute2f128_pd(ab_hi, cd_hi, 0x20),
+                                     _mm256_permute2f128_pd(ab_hi, cd_hi, 0x31));
+  _mm256_storeu_pd(out, _mm256_add_pd(q_lo, q_hi));
+}
+
+}  // namespace
+
+#include "lanes_common.hpp"
+
+namespace {
+
+using SparseLanes = SparseLanesArray;
+
+}  // namespace
