@@ -261,6 +261,21 @@ struct PassOutputs {
   double loss;
 };
 
+// A pass from θ with the curvature sums, into o (sized here).
+PassArgs pass_from_theta(const Shard& shard, const Vec& theta, PassOutputs& o) {
+  const Index n = shard.rows(), d = theta.size() - 1;
+  o = PassOutputs{Vec(n), Vec(), Vec(d + 1), Vec(d + 1), Vec(d + 1), 0.0};
+  PassArgs a;
+  a.theta = theta.data();
+  a.z = o.z.data();
+  a.y = shard.y.data();
+  a.s = shard.weight.data();
+  a.grad = o.grad.data();
+  a.diag = o.diag.data();
+  a.sums = o.sums.data();
+  return a;
+}
+
 // The fused pass of set k in each margin mode, and its pieces composed by hand.
 template <typename M>
 void check_fused_passes(const KernelSet& k, Index d) {
@@ -270,15 +285,8 @@ void check_fused_passes(const KernelSet& k, Index d) {
   const auto& kk = k.get<std::decay_t<decltype(view)>>();
   const Index n = shard.rows();
   Vec theta = Vec::LinSpaced(d + 1, -0.3, 0.2), dir = Vec::LinSpaced(d + 1, 0.1, -0.05);
-  PassOutputs o{Vec(n), Vec(n), Vec(d + 1), Vec(d + 1), Vec(d + 1), 0.0};
-  PassArgs a;
-  a.theta = theta.data();
-  a.z = o.z.data();
-  a.y = shard.y.data();
-  a.s = shard.weight.data();
-  a.grad = o.grad.data();
-  a.diag = o.diag.data();
-  a.sums = o.sums.data();
+  PassOutputs o;
+  const PassArgs a = pass_from_theta(shard, theta, o);
   o.loss = kk.loss_grad(view, a);
   // Pieces: margins, residuals, Xᵀr, and the sums over rows one after another.
   Vec z(n), r(n), h(n), g = Vec::Zero(d + 1), diag = Vec::Zero(d + 1), sums = Vec::Zero(d + 1);
@@ -337,18 +345,9 @@ TEST_P(KernelSetTest, FusedPassesEqualTheirPiecesBitwise) {
 template <typename M>
 PassOutputs pass_outputs(const KernelSet& k, const Shard& shard) {
   const auto view = std::get<M>(shard.X).view();
-  const Index n = shard.rows(), d = view.cols;
-  Vec theta = Vec::LinSpaced(d + 1, -0.3, 0.2);
-  PassOutputs o{Vec(n), Vec(), Vec(d + 1), Vec(d + 1), Vec(d + 1), 0.0};
-  PassArgs a;
-  a.theta = theta.data();
-  a.z = o.z.data();
-  a.y = shard.y.data();
-  a.s = shard.weight.data();
-  a.grad = o.grad.data();
-  a.diag = o.diag.data();
-  a.sums = o.sums.data();
-  o.loss = k.get<std::decay_t<decltype(view)>>().loss_grad(view, a);
+  const Vec theta = Vec::LinSpaced(view.cols + 1, -0.3, 0.2);
+  PassOutputs o;
+  o.loss = k.get<std::decay_t<decltype(view)>>().loss_grad(view, pass_from_theta(shard, theta, o));
   return o;
 }
 

@@ -13,6 +13,7 @@
 #include "logreg/app/signals.hpp"
 #include "logreg/app/train.hpp"
 #include "logreg/comm/communicator.hpp"
+#include "logreg/core/kernel_dispatch.hpp"
 #include "logreg/errors.hpp"
 #include "logreg/io/hdf5.hpp"
 
@@ -88,7 +89,7 @@ int main(int argc, char** argv) {
     if (rank == 0) {
       if (code != kExitOk) std::fprintf(stderr, "logreg_dist: error: %s\n", error.c_str());
       else if (cli.mode == CliOptions::Mode::Help) std::cout << cli.help_text;
-      else std::cout << "logreg_dist " << LOGREG_VERSION << "\n";
+      else std::cout << "logreg_dist " << LOGREG_VERSION << "\n" << describe_kernel_sets();
     }
     MPI_Finalize();
     return code;

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <ostream>
 
+#include "logreg/app/kernel_report.hpp"
 #include "logreg/app/load.hpp"
 #include "logreg/core/local_objective.hpp"
 #include "logreg/core/logistic.hpp"
@@ -15,6 +16,7 @@
 namespace logreg {
 
 int run_predict(Communicator& comm, const CliOptions& cli, std::ostream& out) {
+  select_kernels(comm);  // a bad LOGREG_KERNELS fails here, on every rank
   // θ from rank 0, shared with all.
   std::vector<double> theta_buf;
   bool has_labels = false;

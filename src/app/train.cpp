@@ -9,6 +9,7 @@
 #include <ostream>
 
 #include "logreg/app/checkpointing.hpp"
+#include "logreg/app/kernel_report.hpp"
 #include "logreg/app/load.hpp"
 #include "logreg/app/metrics.hpp"
 #include "logreg/app/signals.hpp"
@@ -122,6 +123,7 @@ double score(const std::string& metric, const EvalMetrics& m) {
 }  // namespace
 
 int run_check(Communicator& comm, const Config& config, std::ostream& out) {
+  const std::string kernels = select_kernels(comm);
   DataSource source = source_for(config);
   LoadedData train = load_distributed(comm, config.data.train, "data.train", source);
   auto describe = [&](const char* what, const LoadedData& d) {
@@ -138,12 +140,13 @@ int run_check(Communicator& comm, const Config& config, std::ostream& out) {
     LoadedData d = load_evaluation_data(comm, config, files, key, train.layout.cols);
     describe(std::string(key).substr(5).c_str(), d);
   }
-  if (comm.is_root()) out << "check passed on " << comm.size() << " rank(s)\n";
+  if (comm.is_root()) out << "check passed on " << comm.size() << " rank(s), kernels " << kernels << "\n";
   return kExitOk;
 }
 
 int run_training(Communicator& comm, const Config& config, std::ostream& out) {
   const bool root = comm.is_root();
+  const std::string kernels = select_kernels(comm);
   DataSource source = source_for(config);
   LoadedData train = load_distributed(comm, config.data.train, "data.train", source);
   const double load_s = train.seconds;
@@ -184,10 +187,10 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
   sp.final_state = checkpointer.enabled();
 
   if (root) {
-    out << format("logreg_dist %s: %lld rows x %lld features (%s, %s) on %d rank(s), solver %s\n",
+    out << format("logreg_dist %s: %lld rows x %lld features (%s, %s) on %d rank(s), solver %s, kernels %s\n",
                   LOGREG_VERSION, static_cast<long long>(objective.global_rows()),
                   static_cast<long long>(n_features), train.layout.sparse ? "CSR" : "dense",
-                  config.data.dtype.c_str(), comm.size(), sp.name.c_str());
+                  config.data.dtype.c_str(), comm.size(), sp.name.c_str(), kernels.c_str());
     out.flush();
   }
 
@@ -344,6 +347,7 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
     model.iterations = result.iterations;
     model.converged = converged;
     model.solver = sp.name;
+    model.strings["kernels"] = kernels;
     model.stop_reason = to_string(result.status);
     model.l2 = reg.l2;
     model.l1 = reg.l1;
@@ -388,6 +392,7 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
         .add_raw("peak_rss_mb", JsonObject().add("max", times.max[5]).str())
         .add("eval_s", eval_s)
         .add("ranks", comm.size())
+        .add("kernels", kernels)
         .add("n_samples", static_cast<long>(objective.global_rows()))
         .add("n_features", static_cast<long>(n_features));
     if (use_best) summary.add("best_iteration", best.iteration).add("selected_by", es.metric);

@@ -42,10 +42,10 @@ bool runs(const KernelSet&) { return true; }
 std::mutex g_mutex;
 const KernelSet* g_active = nullptr;
 
-std::string names(const std::vector<const KernelSet*>& sets) {
+std::string names(const std::vector<const KernelSet*>& sets, const std::string& last = "or") {
   std::string s;
   for (size_t i = 0; i < sets.size(); ++i) {
-    s += (i == 0 ? "" : i + 1 == sets.size() ? " or " : ", ");
+    s += (i == 0 ? "" : i + 1 == sets.size() ? " " + last + " " : ", ");
     s += sets[i]->name;
   }
   return s;
@@ -98,6 +98,15 @@ const KernelSet& active_kernels() {
     if (g_active) return *g_active;
   }
   return select_kernels_from_environment();
+}
+
+std::string describe_kernel_sets() {
+  std::string s = "kernel sets:";
+  for (const KernelSet* k : compiled_kernel_sets()) s += std::string(" ") + k->name + " (" + k->instructions + ")";
+  const auto supported = supported_kernel_sets();
+  s += "\nthis processor (" + cpu_model_name() + ") runs " + names(supported, "and") + "; auto picks " +
+       supported.front()->name + " (set LOGREG_KERNELS to force another)\n";
+  return s;
 }
 
 std::string cpu_model_name() {

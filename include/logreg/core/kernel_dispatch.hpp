@@ -26,6 +26,9 @@ const KernelSet& select_kernels_from_environment();
 // The process's set; selected from the environment on first use if not yet chosen.
 const KernelSet& active_kernels();
 
+// Lines for --version: the compiled sets, those this processor runs, and the one auto picks.
+std::string describe_kernel_sets();
+
 // The processor's model name (from /proc/cpuinfo where there is one), for reports.
 std::string cpu_model_name();
 

@@ -94,8 +94,6 @@ LANES_INLINE V pow2i(const V& k) {
   }
   return r;
 }
-LANES_INLINE void to_array(const V& a, double* out) { store(out, a); }
-
 LANES_INLINE double combine(const V& a) {
   const double* l = a.l;
   return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
@@ -103,6 +101,16 @@ LANES_INLINE double combine(const V& a) {
 LANES_INLINE void combine4(const V& a, const V& b, const V& c, const V& d, double* out) {
   out[0] = combine(a), out[1] = combine(b), out[2] = combine(c), out[3] = combine(d);
 }
+
+// Rows of the residuals go eight at a time, one V (passes.hpp).
+using P = V;
+constexpr int kPacket = 8;
+LANES_INLINE P psplat(double a) { return set1(a); }
+LANES_INLINE P pload(const double* p) { return load(p); }
+LANES_INLINE P pload_first(const double* p, int m) { return load_first(p, m); }
+LANES_INLINE void pstore(double* p, const V& a) { store(p, a); }
+LANES_INLINE void pstore_first(double* p, const V& a, int m) { store_first(p, a, m); }
+LANES_INLINE void add_packet(V& sums, const V& a, int) { sums = add(sums, a); }
 
 }  // namespace
 

@@ -70,36 +70,8 @@ LANES_INLINE void store_first(double* p, V a, int m) {
 LANES_INLINE V add(V a, V b) { return each([](__m128d x, __m128d y) { return _mm_add_pd(x, y); }, a, b); }
 LANES_INLINE V sub(V a, V b) { return each([](__m128d x, __m128d y) { return _mm_sub_pd(x, y); }, a, b); }
 LANES_INLINE V mul(V a, V b) { return each([](__m128d x, __m128d y) { return _mm_mul_pd(x, y); }, a, b); }
-LANES_INLINE V div(V a, V b) { return each([](__m128d x, __m128d y) { return _mm_div_pd(x, y); }, a, b); }
 LANES_INLINE V madd(V a, V b, V c) { return add(mul(a, b), c); }
 LANES_INLINE double madd1(double a, double b, double c) { return a * b + c; }
-LANES_INLINE V max(V a, V b) { return each([](__m128d x, __m128d y) { return _mm_max_pd(x, y); }, a, b); }
-LANES_INLINE V abs(V a) {
-  return each([](__m128d x, __m128d s) { return _mm_andnot_pd(s, x); }, a, set1(-0.0));
-}
-LANES_INLINE V select_ge(V x, V t, V a, V b) {
-  V r;
-  for (int k = 0; k < 4; ++k) r.p[k] = _mm_blendv_pd(b.p[k], a.p[k], _mm_cmpge_pd(x.p[k], t.p[k]));
-  return r;
-}
-LANES_INLINE V round_nearest(V a) {
-  V r;
-  for (int k = 0; k < 4; ++k) r.p[k] = _mm_round_pd(a.p[k], _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  return r;
-}
-// 2^k for integral k in [−1022, 1023]: k + 1.5·2⁵² holds k in its low bits.
-LANES_INLINE V pow2i(V k) {
-  V r;
-  for (int j = 0; j < 4; ++j) {
-    const __m128i bits = _mm_castpd_si128(_mm_add_pd(k.p[j], _mm_set1_pd(0x1.8p52)));
-    const __m128i e = _mm_add_epi64(bits, _mm_set1_epi64x(1023 - (int64_t{1} << 51)));
-    r.p[j] = _mm_castsi128_pd(_mm_slli_epi64(e, 52));
-  }
-  return r;
-}
-LANES_INLINE void to_array(V a, double* out) {
-  for (int k = 0; k < 4; ++k) _mm_store_pd(out + 2 * k, a.p[k]);
-}
 
 LANES_INLINE double combine(V a) {
   const __m128d quads = _mm_hadd_pd(_mm_hadd_pd(a.p[0], a.p[1]), _mm_hadd_pd(a.p[2], a.p[3]));
@@ -108,6 +80,42 @@ LANES_INLINE double combine(V a) {
 
 LANES_INLINE void combine4(V a, V b, V c, V d, double* out) {
   out[0] = combine(a), out[1] = combine(b), out[2] = combine(c), out[3] = combine(d);
+}
+
+// Rows of the residuals go two at a time, one register (passes.hpp): a packet of eight rows in
+// four registers would not leave enough of the sixteen for exp and log1p.
+struct P {
+  __m128d v;
+};
+constexpr int kPacket = 2;
+LANES_INLINE P psplat(double a) { return {_mm_set1_pd(a)}; }
+LANES_INLINE P pload(const double* p) { return {_mm_loadu_pd(p)}; }
+LANES_INLINE P pload_first(const double* p, int) { return {_mm_load_sd(p)}; }  // m = 1
+LANES_INLINE void pstore(double* p, P a) { _mm_storeu_pd(p, a.v); }
+LANES_INLINE void pstore_first(double* p, P a, int) { _mm_store_sd(p, a.v); }
+LANES_INLINE P add(P a, P b) { return {_mm_add_pd(a.v, b.v)}; }
+LANES_INLINE P sub(P a, P b) { return {_mm_sub_pd(a.v, b.v)}; }
+LANES_INLINE P mul(P a, P b) { return {_mm_mul_pd(a.v, b.v)}; }
+LANES_INLINE P div(P a, P b) { return {_mm_div_pd(a.v, b.v)}; }
+LANES_INLINE P madd(P a, P b, P c) { return add(mul(a, b), c); }
+LANES_INLINE P max(P a, P b) { return {_mm_max_pd(a.v, b.v)}; }
+LANES_INLINE P abs(P a) { return {_mm_andnot_pd(_mm_set1_pd(-0.0), a.v)}; }
+LANES_INLINE P select_ge(P x, P t, P a, P b) {
+  return {_mm_blendv_pd(b.v, a.v, _mm_cmpge_pd(x.v, t.v))};
+}
+LANES_INLINE P round_nearest(P a) {
+  return {_mm_round_pd(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)};
+}
+// 2^k for integral k in [−1022, 1023]: k + 1.5·2⁵² holds k in its low bits.
+LANES_INLINE P pow2i(P k) {
+  const __m128i bits = _mm_castpd_si128(_mm_add_pd(k.v, _mm_set1_pd(0x1.8p52)));
+  const __m128i e = _mm_add_epi64(bits, _mm_set1_epi64x(1023 - (int64_t{1} << 51)));
+  return {_mm_castsi128_pd(_mm_slli_epi64(e, 52))};
+}
+// Rows c, c+1 are lanes c mod 8 and the next.
+LANES_INLINE void add_packet(V& sums, P a, int lane) {
+  __m128d& pair = sums.p[lane / 2];
+  pair = _mm_add_pd(pair, a.v);
 }
 
 }  // namespace

@@ -55,34 +55,15 @@ LANES_INLINE void store_first(double* p, V a, int m) {
 LANES_INLINE V add(V a, V b) { return {_mm256_add_pd(a.lo, b.lo), _mm256_add_pd(a.hi, b.hi)}; }
 LANES_INLINE V sub(V a, V b) { return {_mm256_sub_pd(a.lo, b.lo), _mm256_sub_pd(a.hi, b.hi)}; }
 LANES_INLINE V mul(V a, V b) { return {_mm256_mul_pd(a.lo, b.lo), _mm256_mul_pd(a.hi, b.hi)}; }
-LANES_INLINE V div(V a, V b) { return {_mm256_div_pd(a.lo, b.lo), _mm256_div_pd(a.hi, b.hi)}; }
 LANES_INLINE V madd(V a, V b, V c) {
   return {_mm256_fmadd_pd(a.lo, b.lo, c.lo), _mm256_fmadd_pd(a.hi, b.hi, c.hi)};
 }
 LANES_INLINE double madd1(double a, double b, double c) { return __builtin_fma(a, b, c); }
-LANES_INLINE V max(V a, V b) { return {_mm256_max_pd(a.lo, b.lo), _mm256_max_pd(a.hi, b.hi)}; }
-LANES_INLINE V abs(V a) {
-  const __m256d sign = _mm256_set1_pd(-0.0);
-  return {_mm256_andnot_pd(sign, a.lo), _mm256_andnot_pd(sign, a.hi)};
-}
-LANES_INLINE V select_ge(V x, V t, V a, V b) {
-  return {_mm256_blendv_pd(b.lo, a.lo, _mm256_cmp_pd(x.lo, t.lo, _CMP_GE_OQ)),
-          _mm256_blendv_pd(b.hi, a.hi, _mm256_cmp_pd(x.hi, t.hi, _CMP_GE_OQ))};
-}
-LANES_INLINE V round_nearest(V a) {
-  constexpr int mode = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
-  return {_mm256_round_pd(a.lo, mode), _mm256_round_pd(a.hi, mode)};
-}
+// 2^k for integral k in [−1022, 1023]: k + 1.5·2⁵² holds k in its low bits.
 LANES_INLINE __m256d pow2i(__m256d k) {
   const __m256i bits = _mm256_castpd_si256(_mm256_add_pd(k, _mm256_set1_pd(0x1.8p52)));
   const __m256i e = _mm256_add_epi64(bits, _mm256_set1_epi64x(1023 - (int64_t{1} << 51)));
   return _mm256_castsi256_pd(_mm256_slli_epi64(e, 52));
-}
-// 2^k for integral k in [−1022, 1023]: k + 1.5·2⁵² holds k in its low bits.
-LANES_INLINE V pow2i(V k) { return {pow2i(k.lo), pow2i(k.hi)}; }
-LANES_INLINE void to_array(V a, double* out) {
-  _mm256_store_pd(out, a.lo);
-  _mm256_store_pd(out + 4, a.hi);
 }
 
 LANES_INLINE double combine(V a) {
@@ -102,6 +83,40 @@ LANES_INLINE void combine4(V a, V b, V c, V d, double* out) {
   const __m256d q_hi = _mm256_add_pd(_mm256_permute2f128_pd(ab_hi, cd_hi, 0x20),
                                      _mm256_permute2f128_pd(ab_hi, cd_hi, 0x31));
   _mm256_storeu_pd(out, _mm256_add_pd(q_lo, q_hi));
+}
+
+// Rows of the residuals go four at a time, one register (passes.hpp): a packet of eight rows in
+// two registers would not leave enough of the sixteen for exp and log1p.
+struct P {
+  __m256d v;
+};
+constexpr int kPacket = 4;
+LANES_INLINE P psplat(double a) { return {_mm256_set1_pd(a)}; }
+LANES_INLINE P pload(const double* p) { return {_mm256_loadu_pd(p)}; }
+LANES_INLINE P pload_first(const double* p, int m) { return {_mm256_maskload_pd(p, mask_lo(m))}; }
+LANES_INLINE void pstore(double* p, P a) { _mm256_storeu_pd(p, a.v); }
+LANES_INLINE void pstore_first(double* p, P a, int m) { _mm256_maskstore_pd(p, mask_lo(m), a.v); }
+LANES_INLINE P add(P a, P b) { return {_mm256_add_pd(a.v, b.v)}; }
+LANES_INLINE P sub(P a, P b) { return {_mm256_sub_pd(a.v, b.v)}; }
+LANES_INLINE P mul(P a, P b) { return {_mm256_mul_pd(a.v, b.v)}; }
+LANES_INLINE P div(P a, P b) { return {_mm256_div_pd(a.v, b.v)}; }
+LANES_INLINE P madd(P a, P b, P c) { return {_mm256_fmadd_pd(a.v, b.v, c.v)}; }
+LANES_INLINE P max(P a, P b) { return {_mm256_max_pd(a.v, b.v)}; }
+LANES_INLINE P abs(P a) { return {_mm256_andnot_pd(_mm256_set1_pd(-0.0), a.v)}; }
+LANES_INLINE P select_ge(P x, P t, P a, P b) {
+  return {_mm256_blendv_pd(b.v, a.v, _mm256_cmp_pd(x.v, t.v, _CMP_GE_OQ))};
+}
+LANES_INLINE P round_nearest(P a) {
+  return {_mm256_round_pd(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)};
+}
+LANES_INLINE P pow2i(P k) { return {pow2i(k.v)}; }
+// Rows c … c+3 are lanes 0–3 or 4–7 (lane = c mod 8).
+LANES_INLINE void add_packet(V& sums, P a, int lane) {
+  if (lane == 0) {
+    sums.lo = _mm256_add_pd(sums.lo, a.v);
+  } else {
+    sums.hi = _mm256_add_pd(sums.hi, a.v);
+  }
 }
 
 }  // namespace

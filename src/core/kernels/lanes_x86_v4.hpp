@@ -55,8 +55,6 @@ LANES_INLINE V pow2i(V k) {
   const __m512i e = _mm512_add_epi64(bits, _mm512_set1_epi64(1023 - (int64_t{1} << 51)));
   return {_mm512_castsi512_pd(_mm512_slli_epi64(e, 52))};
 }
-LANES_INLINE void to_array(V a, double* out) { _mm512_store_pd(out, a.v); }
-
 LANES_INLINE double combine(V a) {
   const __m256d lo = _mm512_castpd512_pd256(a.v), hi = _mm512_extractf64x4_pd(a.v, 1);
   // (l0+l1), (l2+l3) | (l4+l5), (l6+l7)
@@ -78,6 +76,16 @@ LANES_INLINE void combine4(V a, V b, V c, V d, double* out) {
                     __builtin_shufflevector(ab, cd, 2, 3, 10, 11, 6, 7, 14, 15);
   _mm256_storeu_pd(out, __builtin_shufflevector(q, q, 0, 1, 2, 3) + __builtin_shufflevector(q, q, 4, 5, 6, 7));
 }
+
+// Rows of the residuals go eight at a time, one V (passes.hpp).
+using P = V;
+constexpr int kPacket = 8;
+LANES_INLINE P psplat(double a) { return set1(a); }
+LANES_INLINE P pload(const double* p) { return load(p); }
+LANES_INLINE P pload_first(const double* p, int m) { return load_first(p, m); }
+LANES_INLINE void pstore(double* p, V a) { store(p, a); }
+LANES_INLINE void pstore_first(double* p, V a, int m) { store_first(p, a, m); }
+LANES_INLINE void add_packet(V& sums, V a, int) { sums = add(sums, a); }
 
 }  // namespace
 
