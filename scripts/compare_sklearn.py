@@ -326,7 +326,8 @@ def main_cmd(a):
         s = r["summary"]
         print(f"[ours] {solver}: {s['status']} after {s['iterations']} iterations, "
               f"J = {s['objective']:.15e}, train {s['train_s']:.3f} s, "
-              f"load {s['load_s']['max']:.3f} s, mpirun wall {r['wall_s']:.3f} s", flush=True)
+              f"load {s['load_s']['max']:.3f} s, mpirun wall {r['wall_s']:.3f} s, "
+              f"kernels {s.get('kernels', '?')}", flush=True)
         ours.append(r)
 
     # 3. cross-check every final model with the same numpy code

@@ -68,6 +68,7 @@ case_ "bad enum value" 2 "solver.name: expected gd, nesterov, lbfgs, newton or o
 case_ "malformed --set" 2 "--set solver.max_iter: expected KEY=VALUE" ok.yaml --set solver.max_iter
 case_ "unknown --set key" 2 "--set: unknown key 'model.l3'" ok.yaml --set model.l3=1
 case_ "unknown option" 2 "unrecognised option '--frobnicate'" ok.yaml --frobnicate
+LOGREG_KERNELS=avx9000 case_ "unknown kernel set in LOGREG_KERNELS" 2 "LOGREG_KERNELS: unknown kernel set 'avx9000', expected auto" ok.yaml
 # Files and datasets (exit 1)
 case_ "data file missing" 1 "data.train: file not found: nothere.h5" ok.yaml --set data.train=nothere.h5
 case_ "glob matches nothing" 1 "data.train: pattern matches no file: shard_*.h5" ok.yaml --set "data.train=shard_*.h5"
