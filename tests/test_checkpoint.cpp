@@ -7,8 +7,8 @@
 #include <filesystem>
 
 #include "logreg/errors.hpp"
-#include "logreg/io/atomic_file.hpp"
 #include "logreg/io/checkpoint.hpp"
+#include "logreg/io/safe_output.hpp"
 #include "test_support.hpp"
 
 namespace logreg {

@@ -103,6 +103,29 @@ TEST(Config, ErrorsNameTheKey) {
   EXPECT_NE(error_of("- just\n- a list\n").find("top level"), std::string::npos);
 }
 
+TEST(Config, DuplicateKeysAreRefusedWithBothLines) {
+  EXPECT_EQ(error_of("data:\n  train: t.h5\nsolver:\n  max_iter: 5\n  tol: 1.0e-8\n"
+                     "  name: gd\n  max_iter: 50\n"),
+            "cfg.yaml: duplicate key 'solver.max_iter' (lines 4 and 7)");
+  EXPECT_EQ(error_of("solver:\n  name: gd\ndata:\n  train: t.h5\nsolver:\n  max_iter: 5\n"),
+            "cfg.yaml: duplicate key 'solver' (lines 1 and 5)");
+  EXPECT_EQ(error_of("data:\n  train: t.h5\nmodel: {l2: 1, l2: 2}\n"),
+            "cfg.yaml: duplicate key 'model.l2' (lines 3 and 3)");
+  EXPECT_EQ(error_of("data:\n  train: t.h5\n[a, b]: 1\n"),
+            "cfg.yaml: line 3: expected a key name, got a list");
+  // --set replaces a key of the file: that is no duplicate.
+  EXPECT_EQ(parse_config("data:\n  train: t.h5\nsolver:\n  max_iter: 5\n", "cfg.yaml",
+                         {"solver.max_iter=6", "solver.max_iter=7"})
+                .solver.max_iter,
+            7);
+}
+
+TEST(Config, TolZeroMeansRunMaxIter) {
+  EXPECT_EQ(parse_config(kMinimal, "cfg.yaml", {"solver.tol=0"}).solver.tol, 0.0);
+  EXPECT_EQ(parse_config("data:\n  train: t.h5\nsolver:\n  tol: 0.0\n", "cfg").solver.tol, 0.0);
+  EXPECT_EQ(error_of(kMinimal, {"solver.tol=-0.5"}), "solver.tol: must be >= 0, got -0.5");
+}
+
 TEST(Config, YamlSyntaxErrorsGiveTheLine) {
   const std::string e = error_of("data:\n  train: t.h5\nmodel:\n  l2: [1, 2\n");
   EXPECT_NE(e.find("cfg.yaml: YAML syntax error at line"), std::string::npos) << e;

@@ -135,6 +135,61 @@ TEST(Solvers, ObserverCanStopAndMaxIterZeroEvaluatesOnce) {
   EXPECT_NEAR(r.objective, std::log(2.0), 1e-14);  // a mean of 569 equal terms
 }
 
+// tol = 0 switches the gradient test off: every solver runs max_iter iterations, or stops on its
+// own rules (no decrease left, non-finite); none may loop without counting iterations.
+class TolZero : public ::testing::TestWithParam<std::string> {
+ protected:
+  SolveResult run(const RowMatrix<double>& X, const Vec& y, int max_iter, int* reports) {
+    SerialCommunicator comm;
+    const double l1 = GetParam() == "owlqn" ? 1e-3 : 0.0;
+    DistributedObjective obj(make_local_objective(test::dense_shard(X, y)), comm,
+                             {1e-2, l1, true, false});
+    SolverParams sp;
+    sp.name = GetParam();
+    sp.max_iter = max_iter;
+    sp.tol = 0.0;
+    SolverState start;
+    start.x = Vec::Zero(obj.dim());
+    *reports = 0;
+    return minimize(obj, start, sp, [&](const IterationReport&) { return ++*reports, true; });
+  }
+};
+
+TEST_P(TolZero, RunsMaxIterIterations) {
+  Fixture f = breast_cancer_standardized();
+  int reports = 0;
+  const SolveResult r = run(f.X, f.y, 25, &reports);
+  EXPECT_EQ(r.status, SolverStatus::MaxIter) << to_string(r.status);
+  EXPECT_EQ(r.iterations, 25);
+  EXPECT_EQ(reports, 26);  // iterations 0..25
+}
+
+TEST_P(TolZero, EndsAtTheLimitOfFloatingPoint) {
+  // Far more iterations than the optimum needs: the iterates reach the rounding limit, where the
+  // solver must still end (at max_iter, or when no step decreases J any more).
+  RowMatrix<double> X;
+  Vec y;
+  test::random_problem(200, 5, 7, X, y);
+  const int max_iter = 3000;
+  int reports = 0;
+  const SolveResult r = run(X, y, max_iter, &reports);
+  std::printf("%s, tol 0: %s after %d iterations, |grad| %.2e\n", GetParam().c_str(),
+              to_string(r.status), r.iterations, r.grad_norm);
+  if (r.status == SolverStatus::MaxIter) {
+    EXPECT_EQ(r.iterations, max_iter);
+  } else {
+    EXPECT_TRUE(r.status == SolverStatus::LineSearchFailed ||
+                (r.status == SolverStatus::Converged && r.grad_norm == 0.0))
+        << to_string(r.status);
+    EXPECT_LE(r.iterations, max_iter);
+  }
+  EXPECT_EQ(reports, r.iterations + 1);
+  EXPECT_LT(r.grad_norm, 1e-8);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllSolvers, TolZero,
+                         ::testing::Values("gd", "nesterov", "lbfgs", "newton", "owlqn"));
+
 TEST(Solvers, InterruptIsObservedAfterTheIteration) {
   Fixture f = breast_cancer_standardized();
   SerialCommunicator comm;

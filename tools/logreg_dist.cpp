@@ -1,6 +1,7 @@
 // logreg_dist: distributed logistic-regression trainer (SPEC §2). main() owns MPI's lifetime
 // and turns every failure into one message on stderr and the same exit code on every rank.
 #include <mpi.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include "logreg/comm/communicator.hpp"
 #include "logreg/core/kernel_dispatch.hpp"
 #include "logreg/errors.hpp"
+#include "logreg/io/file_kind.hpp"
 #include "logreg/io/hdf5.hpp"
 
 #if __has_include(<malloc.h>)
@@ -30,6 +32,11 @@ Config load_config(Communicator& comm, const CliOptions& cli) {
   std::string text;
   collectively(comm, [&] {
     if (!comm.is_root()) return;
+    struct stat st {};  // a FIFO would block the read forever, a directory reads as empty
+    if (::stat(cli.config_path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+      throw ConfigError(cli.config_path + ": cannot open config file: not a regular file (" +
+                        file_kind(st.st_mode) + ")");
+    }
     std::ifstream in(cli.config_path);
     if (!in) throw ConfigError(cli.config_path + ": cannot open config file");
     std::ostringstream ss;
@@ -70,6 +77,9 @@ void keep_freed_vectors_mapped() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // First of all: a stop signal from now on (during MPI's start-up and loading too) asks for a
+  // checkpoint and exit 75 at the first reduce of training, instead of killing the rank.
+  install_stop_handlers();
   keep_freed_vectors_mapped();
   // Help, version and argument errors need no MPI and must work without mpirun.
   CliOptions cli;
@@ -95,7 +105,6 @@ int main(int argc, char** argv) {
     return code;
   }
   h5::silence_errors();
-  install_stop_handlers();
   {
     MpiCommunicator comm;
     try {
@@ -104,6 +113,10 @@ int main(int argc, char** argv) {
       // Errors reaching here were agreed collectively: same code on all ranks, printed once.
       code = e.exit_code();
       if (rank == 0) std::fprintf(stderr, "logreg_dist: error: %s\n", e.what());
+    } catch (const std::bad_alloc&) {
+      // Not agreed (inside training): end the whole job, saying what needed the memory.
+      std::fprintf(stderr, "logreg_dist: error: %s\n", out_of_memory_message(rank).c_str());
+      comm.abort(kExitRuntime);
     } catch (const std::exception& e) {
       // Not agreed: another rank may be inside a collective, so end the whole job.
       std::fprintf(stderr, "logreg_dist: fatal error on rank %d: %s\n", rank, e.what());

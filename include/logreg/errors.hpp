@@ -2,6 +2,7 @@
 // can map any failure to the documented status without knowing where it came from.
 #pragma once
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -33,5 +34,34 @@ struct ConfigError : Error {
 struct DataError : Error {
   explicit DataError(const std::string& what) : Error(kExitRuntime, what) {}
 };
+
+// What this process is doing, for an out-of-memory report ("loading data.train (1 200 000 rows
+// on this rank)"): set for the life of the object around the phases that allocate most. Left set
+// when an exception leaves the scope, so the handler that reports it still knows.
+class Activity {
+ public:
+  explicit Activity(std::string what)
+      : previous_(current_), unwinding_(std::uncaught_exceptions()) {
+    current_ = std::move(what);
+  }
+  ~Activity() {
+    if (std::uncaught_exceptions() == unwinding_) current_ = std::move(previous_);
+  }
+  Activity(const Activity&) = delete;
+  Activity& operator=(const Activity&) = delete;
+  static const std::string& current() { return current_; }
+
+ private:
+  std::string previous_;
+  int unwinding_;
+  static inline thread_local std::string current_;
+};
+
+// The message for a std::bad_alloc on `rank`.
+inline std::string out_of_memory_message(int rank) {
+  return "out of memory on rank " + std::to_string(rank) +
+         (Activity::current().empty() ? std::string() : " while " + Activity::current()) +
+         ": use more ranks (or nodes), data.dtype: float32, or a smaller solver.memory";
+}
 
 }  // namespace logreg

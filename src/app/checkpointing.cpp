@@ -3,16 +3,47 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ostream>
 #include <sstream>
 
 #include "logreg/errors.hpp"
-#include "logreg/io/atomic_file.hpp"
+#include "logreg/io/safe_output.hpp"
 
 namespace logreg {
 
 namespace {
+
+// Every vector of a checkpoint has the run's dimension and finite entries, before any of it is
+// used or broadcast (a damaged or foreign file must fail here, not in a collective).
+void validate_state(const std::string& path, const Checkpoint& c, Index dim) {
+  const std::string hint =
+      " (a damaged or foreign checkpoint; delete it or set checkpoint.resume: never)";
+  auto check = [&](const std::string& what, const Vec& v) {
+    if (v.size() != dim) {
+      throw DataError(path + ": " + what + " has " + std::to_string(v.size()) +
+                      " entries, this run has " + std::to_string(dim) + " parameters" + hint);
+    }
+    for (Index i = 0; i < v.size(); ++i) {
+      if (!std::isfinite(v[i])) {
+        throw DataError(path + ": " + what + " entry " + std::to_string(i) + " is " +
+                        std::to_string(v[i]) + hint);
+      }
+    }
+  };
+  if (c.state.iteration < 0) throw DataError(path + ": negative iteration" + hint);
+  check("x", c.state.x);
+  for (size_t k = 0; k < c.state.vectors.size(); ++k) {
+    check("history vector " + std::to_string(k), c.state.vectors[k]);
+  }
+  for (size_t k = 0; k < c.state.scalars.size(); ++k) {
+    if (!std::isfinite(c.state.scalars[k])) {
+      throw DataError(path + ": solver scalar " + std::to_string(k) + " is not finite" + hint);
+    }
+  }
+  if (c.best) check("best/x", c.best->x);
+}
 
 std::string g17(double v) {
   char buf[40];
@@ -155,6 +186,7 @@ SolverState Checkpointer::start_state(Index dim, const std::string& solver, std:
       throw ConfigError("checkpoint " + path_ + " holds " + std::to_string(c->state.x.size()) +
                         " parameters, this run has " + std::to_string(dim));
     }
+    validate_state(path_, *c, dim);
     if (best_fingerprint_.empty()) {
       c->best.reset();  // early stopping is off now: nothing to select
     } else if (c->best) {

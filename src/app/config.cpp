@@ -202,6 +202,26 @@ std::string suggestion(const std::string& key) {
   return best.empty() ? "" : " (did you mean '" + best + "'?)";
 }
 
+// The config is strict, but yaml-cpp keeps every entry of a mapping, duplicates included, and
+// lookups see only one of them: a repeated key is refused, naming both lines. `path` is the
+// mapping's dotted name ("" for the top level).
+void check_unique_keys(const YAML::Node& map, const std::string& path, const std::string& source) {
+  std::map<std::string, int> lines;
+  for (auto kv : map) {
+    const int line = kv.first.Mark().line + 1;
+    if (!kv.first.IsScalar()) {
+      throw ConfigError(source + ": line " + std::to_string(line) + ": expected a key name, got " +
+                        describe(kv.first));
+    }
+    const auto [at, fresh] = lines.emplace(kv.first.Scalar(), line);
+    if (!fresh) {
+      throw ConfigError(source + ": duplicate key '" + (path.empty() ? "" : path + ".") +
+                        kv.first.Scalar() + "' (lines " + std::to_string(at->second) + " and " +
+                        std::to_string(line) + ")");
+    }
+  }
+}
+
 void validate(const Config& c) {
   if (c.data.train.empty()) throw ConfigError("data.train: required (a file, a list of files or a glob)");
   if (c.data.features.empty()) throw ConfigError("data.features: must not be empty");
@@ -219,7 +239,8 @@ void validate(const Config& c) {
     throw ConfigError("solver.name: owlqn needs model.l1 > 0");
   }
   if (c.solver.max_iter < 0) throw ConfigError("solver.max_iter: must be >= 0, got " + std::to_string(c.solver.max_iter));
-  if (!(c.solver.tol > 0)) throw ConfigError("solver.tol: must be > 0, got " + fmt_double(c.solver.tol));
+  if (!(c.solver.tol >= 0))
+    throw ConfigError("solver.tol: must be >= 0, got " + fmt_double(c.solver.tol));
   if (c.solver.memory < 1 || c.solver.memory > 1000) {
     throw ConfigError("solver.memory: must be in [1, 1000], got " + std::to_string(c.solver.memory));
   }
@@ -260,6 +281,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source,
   }
   if (is_null(root)) root = YAML::Node(YAML::NodeType::Map);
   if (!root.IsMap()) throw ConfigError(source + ": the top level must be a mapping of sections");
+  check_unique_keys(root, "", source);
 
   // Flatten section.key -> node, rejecting unknown names.
   std::map<std::string, YAML::Node> values;
@@ -268,6 +290,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source,
     if (!is_section(name)) throw ConfigError(source + ": unknown key '" + name + "'" + suggestion(name));
     if (is_null(sec.second)) continue;
     if (!sec.second.IsMap()) throw ConfigError(name + ": expected a mapping of keys");
+    check_unique_keys(sec.second, name, source);
     for (auto kv : sec.second) {
       const std::string key = name + "." + kv.first.as<std::string>();
       if (!find_field(key)) throw ConfigError(source + ": unknown key '" + key + "'" + suggestion(key));

@@ -16,6 +16,8 @@ LoadedData load_distributed(Communicator& comm, const std::vector<std::string>& 
   });
   collectively(comm, [&] {
     out.range = partition_rows(source, out.layout, comm.rank(), comm.size());
+    const Activity loading("loading " + key + " (" + std::to_string(out.range.size()) + " rows x " +
+                           std::to_string(out.layout.cols) + " features on this rank)");
     out.shard = load_shard(source, out.layout, out.range, &out.labels);
   });
   double counts[3] = {out.labels.zeros, out.labels.ones, out.labels.minus_ones};

@@ -9,9 +9,9 @@
 #include "logreg/core/logistic.hpp"
 #include "logreg/dist/evaluator.hpp"
 #include "logreg/errors.hpp"
-#include "logreg/io/atomic_file.hpp"
 #include "logreg/io/hdf5.hpp"
 #include "logreg/io/model_io.hpp"
+#include "logreg/io/safe_output.hpp"
 
 namespace logreg {
 
@@ -20,14 +20,22 @@ int run_predict(Communicator& comm, const CliOptions& cli, std::ostream& out) {
   // θ from rank 0, shared with all.
   std::vector<double> theta_buf;
   bool has_labels = false;
+  std::unique_ptr<OutputLock> lock;
   collectively(comm, [&] {
     if (!comm.is_root()) return;
+    // Before anything is written: the output must be neither the model nor a data file.
+    auto files = expand_paths(cli.data_paths, "--data");
+    FileRoles roles;
+    roles.input("--model", cli.model_path);
+    for (const auto& f : files) roles.input("--data", f);
+    roles.output("--output", cli.output_path);
+    roles.check();
     ModelRecord m = read_model(cli.model_path);
     theta_buf.assign(m.coef.data(), m.coef.data() + m.coef.size());
     theta_buf.push_back(m.intercept);
     ensure_parent_directory(cli.output_path, "--output");
+    lock = std::make_unique<OutputLock>("--output", cli.output_path);
     // Labels are used when the first data file has them.
-    auto files = expand_paths(cli.data_paths, "--data");
     has_labels = h5::File(files.front(), h5::File::Mode::ReadOnly).exists(cli.labels);
   });
   double head[2] = {static_cast<double>(theta_buf.size()), has_labels ? 1.0 : 0.0};
@@ -56,18 +64,10 @@ int run_predict(Communicator& comm, const CliOptions& cli, std::ostream& out) {
   comm.gather_to_root({prob.data(), static_cast<size_t>(prob.size())}, all);
   collectively(comm, [&] {
     if (!comm.is_root()) return;
-    const std::string tmp = temporary_path_for(cli.output_path);
-    try {
-      {
-        h5::File f(tmp, h5::File::Mode::Truncate);
-        h5::write_vector(f, "prob", all.data(), all.size());
-        f.write_attribute("/", "model", cli.model_path);
-      }
-      commit_file(tmp, cli.output_path);
-    } catch (...) {
-      std::remove(tmp.c_str());
-      throw;
-    }
+    write_hdf5_atomically(cli.output_path, [&](h5::File& f) {
+      h5::write_vector(f, "prob", all.data(), all.size());
+      f.write_attribute("/", "model", cli.model_path);
+    });
   });
   EvalMetrics m;
   if (has_labels) m = evaluator.evaluate(theta);

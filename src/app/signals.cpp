@@ -16,6 +16,9 @@ void install_stop_handlers() {
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;
   for (int sig : {SIGTERM, SIGUSR1, SIGINT}) sigaction(sig, &sa, nullptr);
+  // A write beyond the file-size limit (ulimit -f) then fails with EFBIG, which the writers
+  // report naming the file, instead of killing the rank without a word.
+  std::signal(SIGXFSZ, SIG_IGN);
 }
 
 bool stop_requested() { return g_signal != 0; }

@@ -4,8 +4,8 @@
 
 #include <chrono>
 #include <cmath>
-#include <limits>
 #include <cstdio>
+#include <limits>
 #include <ostream>
 
 #include "logreg/app/checkpointing.hpp"
@@ -16,8 +16,8 @@
 #include "logreg/dist/distributed_objective.hpp"
 #include "logreg/dist/evaluator.hpp"
 #include "logreg/errors.hpp"
-#include "logreg/io/atomic_file.hpp"
 #include "logreg/io/model_io.hpp"
+#include "logreg/io/safe_output.hpp"
 #include "logreg/solvers/solver.hpp"
 
 namespace logreg {
@@ -97,13 +97,39 @@ LoadedData load_evaluation_data(Communicator& comm, const Config& config,
   return d;
 }
 
-// A validation or test set whose rows are evaluated in place on their ranks.
+// A validation or test set whose rows are evaluated in place on their ranks; its files are
+// recorded in `roles` as inputs.
 std::unique_ptr<DistributedEvaluator> load_evaluator(Communicator& comm, const Config& config,
                                                      const std::vector<std::string>& files,
-                                                     const char* key, Index n_features) {
+                                                     const char* key, Index n_features,
+                                                     FileRoles& roles,
+                                                     LabelCounts* labels = nullptr) {
   if (files.empty()) return nullptr;
   LoadedData d = load_evaluation_data(comm, config, files, key, n_features);
+  for (const auto& f : d.layout.files) roles.input(key, f.path);
+  if (labels) *labels = d.labels;
   return std::make_unique<DistributedEvaluator>(make_local_objective(std::move(d.shard)), comm);
+}
+
+// The run's outputs, checked against its inputs and each other before anything is written, and
+// locked for the run (rank 0 writes them all). Throws as FileRoles::check and OutputLock.
+std::vector<std::unique_ptr<OutputLock>> claim_outputs(const Config& config, FileRoles& roles) {
+  std::vector<std::pair<std::string, std::string>> outputs = {
+      {"output.model", config.output.model}};
+  if (!config.output.metrics.empty()) {
+    outputs.push_back({"output.metrics", config.output.metrics});
+    roles.output("output.metrics (its live copy)", config.output.metrics + ".partial");
+  }
+  if (!config.checkpoint.path.empty())
+    outputs.push_back({"checkpoint.path", config.checkpoint.path});
+  for (const auto& [key, path] : outputs) roles.output(key, path);
+  roles.check();
+  std::vector<std::unique_ptr<OutputLock>> locks;
+  for (const auto& [key, path] : outputs) {
+    ensure_parent_directory(path, key);
+    locks.push_back(std::make_unique<OutputLock>(key, path));
+  }
+  return locks;
 }
 
 void add_metrics(JsonObject& json, const std::string& prefix, const EvalMetrics& m) {
@@ -160,21 +186,38 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
   DistributedObjective objective(make_local_objective(std::move(train.shard)), comm, reg);
   objective.set_stop_source(stop_requested);
 
+  FileRoles roles;
+  for (const auto& f : train.layout.files) roles.input("data.train", f.path);
+  LabelCounts validation_labels;
   std::unique_ptr<DistributedEvaluator> validation =
-      load_evaluator(comm, config, config.data.validation, "data.validation", n_features);
+      load_evaluator(comm, config, config.data.validation, "data.validation", n_features, roles,
+                     &validation_labels);
   std::unique_ptr<DistributedEvaluator> test =
-      load_evaluator(comm, config, config.data.test, "data.test", n_features);
+      load_evaluator(comm, config, config.data.test, "data.test", n_features, roles);
+  // The early-stopping metric must be defined on the validation set (identical on all ranks:
+  // the counts are reduced). AUC needs rows of both classes.
+  const double positives = validation_labels.ones,
+               negatives = validation_labels.zeros + validation_labels.minus_ones;
+  if (validation && config.early_stopping.metric == "val_auc" &&
+      (positives == 0 || negatives == 0)) {
+    throw ConfigError("early_stopping.metric: val_auc is undefined on data.validation, whose " +
+                      std::to_string(static_cast<long long>(positives + negatives)) +
+                      " rows are all " + (positives == 0 ? "negative" : "positive") +
+                      "; use val_logloss or val_accuracy, or a validation set with both classes");
+  }
+  // Nothing has been written yet; from here on this run owns its outputs.
+  std::vector<std::unique_ptr<OutputLock>> locks;
+  collectively(comm, [&] {
+    if (root) locks = claim_outputs(config, roles);
+  });
 
   Checkpointer checkpointer(comm, config, train.layout);
   const SolverState start = checkpointer.start_state(objective.dim(), config.effective_solver(), out);
   const bool resumed = start.iteration > 0;
 
-  // Output locations are checked before training so a bad path fails in seconds, not hours.
   std::unique_ptr<MetricsSink> metrics;
   collectively(comm, [&] {
-    if (!root) return;
-    ensure_parent_directory(config.output.model, "output.model");
-    metrics = std::make_unique<MetricsSink>(true, config.output.metrics, resumed);
+    if (root) metrics = std::make_unique<MetricsSink>(true, config.output.metrics, resumed);
   });
   if (!metrics) metrics = std::make_unique<MetricsSink>();
 
@@ -295,7 +338,19 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
     return keep_going;
   };
 
+  char vector_mb[32];
+  std::snprintf(vector_mb, sizeof vector_mb, "%.1f", 8e-6 * static_cast<double>(n_features + 1));
+  const Activity training(
+      "training with " + sp.name + " (the solver's vectors of d+1 doubles are " + vector_mb +
+      " MB each" +
+      (sp.name == "lbfgs" || sp.name == "owlqn"
+           ? "; it keeps 2 x solver.memory = " + std::to_string(2 * sp.memory) + " of them)"
+           : ")"));
   SolveResult result = minimize(objective, start, sp, observer);
+  // A fresh start from which no step decreased the objective: the "model" would be the starting
+  // point, which is no fit at all (e.g. features so large that every trial step overflows).
+  const bool stuck = result.status == SolverStatus::LineSearchFailed && result.iterations == 0 &&
+                     start.iteration == 0;
   // The last good state, to resume from; after a normal end, to extend the run from (a larger
   // max_iter or a smaller tol continue where it ended, a rerun ends at once). A failure of that
   // last one must not cost the model: it is reported after the model is written.
@@ -304,7 +359,7 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
     try {
       checkpointer.save(result.state);
     } catch (const Error& e) {
-      if (!writes_model(result.status)) throw;
+      if (!writes_model(result.status) || stuck) throw;
       final_checkpoint_error = e.what();
     }
   }
@@ -337,9 +392,9 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
   const Vec theta = objective.to_model(use_best ? best.x : result.point.x);
   const bool converged = result.status == SolverStatus::Converged;
   EvalMetrics test_metrics;
-  if (test && writes_model(result.status)) test_metrics = test->evaluate(theta);
-  int code = exit_code_for(result.status);
-  if (writes_model(result.status)) {
+  if (test && writes_model(result.status) && !stuck) test_metrics = test->evaluate(theta);
+  int code = stuck ? kExitNumerical : exit_code_for(result.status);
+  if (writes_model(result.status) && !stuck) {
     ModelRecord model;
     model.coef = theta.head(n_features);
     model.intercept = theta[n_features];
@@ -396,7 +451,7 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
         .add("n_samples", static_cast<long>(objective.global_rows()))
         .add("n_features", static_cast<long>(n_features));
     if (use_best) summary.add("best_iteration", best.iteration).add("selected_by", es.metric);
-    if (test && writes_model(result.status)) add_metrics(summary, "test_", test_metrics);
+    if (test && writes_model(result.status) && !stuck) add_metrics(summary, "test_", test_metrics);
     metrics->write(summary);
     out << format("%s after %d iterations: objective %.12e, |grad| %.3e (tol %.1e)\n",
                   converged ? "converged" : ("stopped: " + std::string(to_string(result.status))).c_str(),
@@ -408,7 +463,14 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
     const std::string saved = checkpointer.enabled()
                                   ? "the last good state is in " + checkpointer.path()
                                   : std::string("no checkpoint (checkpoint.path is not set)");
-    if (result.status == SolverStatus::NonFinite) {
+    if (stuck) {
+      std::fprintf(stderr,
+                   "logreg_dist: error: no step from the starting point decreased the objective "
+                   "(|grad| %.3e > tol %.1e): the model would be the starting point, so none is "
+                   "written. Check the features' scales (rescale them, or model.standardize: "
+                   "true)\n",
+                   result.grad_norm, sp.tol);
+    } else if (result.status == SolverStatus::NonFinite) {
       std::fprintf(stderr,
                    "logreg_dist: error: the objective became non-finite after iteration %d; no "
                    "model written, %s. Try a smaller solver.learning_rate, learning_rate: auto, "

@@ -35,7 +35,7 @@ void collectively(Communicator& comm, const std::function<void()>& fn) {
     message = e.what();
   } catch (const std::bad_alloc&) {
     code = kExitRuntime;
-    message = "out of memory on rank " + std::to_string(comm.rank());
+    message = out_of_memory_message(comm.rank());
   } catch (const std::exception& e) {
     code = kExitRuntime;
     message = e.what();

@@ -12,6 +12,7 @@
 #include "logreg/data/row_batch.hpp"
 #include "logreg/data/shard_writer.hpp"
 #include "logreg/errors.hpp"
+#include "logreg/io/safe_output.hpp"
 
 namespace logreg::data {
 
@@ -148,6 +149,10 @@ InputFormat resolve_format(const std::string& in, InputFormat requested) {
 
 ConvertStats convert(const std::string& in, const std::string& out, const ConvertOptions& opt) {
   opt.validate();
+  FileRoles roles;  // before anything is read or written: no output may be the input
+  roles.input("input", in);
+  for (const std::string& path : shard_paths(out, opt.shards)) roles.output("output", path);
+  roles.check();
   const auto start = std::chrono::steady_clock::now();
   const InputFormat format = resolve_format(in, opt.format);
   if (format == InputFormat::Libsvm && !opt.label.empty()) {

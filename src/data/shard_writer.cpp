@@ -11,8 +11,8 @@
 #include <sstream>
 
 #include "logreg/errors.hpp"
-#include "logreg/io/atomic_file.hpp"
 #include "logreg/io/hdf5.hpp"
+#include "logreg/io/safe_output.hpp"
 
 namespace logreg::data {
 
@@ -156,9 +156,12 @@ std::vector<std::string> shard_paths(const std::string& out, int shards) {
 // One output file: X (dense or CSR) and y, appended row block by row block.
 class ShardWriter::FileWriter {
  public:
-  FileWriter(const std::string& path, const OutputSpec& spec, Index features, Index rows_hint,
-             int64_t nnz_hint)
-      : file_(path, h5::File::Mode::Truncate), sparse_(spec.sparse), fd_(posix_descriptor(file_)) {
+  FileWriter(std::unique_ptr<h5::File> file, const OutputSpec& spec, Index features,
+             Index rows_hint, int64_t nnz_hint)
+      : owned_(std::move(file)),
+        file_(*owned_),
+        sparse_(spec.sparse),
+        fd_(posix_descriptor(file_)) {
     const hid_t x_type = spec.dtype == Precision::Float32 ? H5T_IEEE_F32LE : H5T_IEEE_F64LE;
     const hsize_t row_chunk = chunk_rows(8, rows_hint + 1);
     y_.emplace(
@@ -239,7 +242,8 @@ class ShardWriter::FileWriter {
 #endif
   }
 
-  h5::File file_;
+  std::unique_ptr<h5::File> owned_;
+  h5::File& file_;
   bool sparse_;
   std::optional<Appender<double>> y_, x_, data_;
   std::optional<Appender<int64_t>> indptr_;
@@ -308,9 +312,9 @@ void ShardWriter::open_next() {
           static_cast<int64_t>(static_cast<__int128>(nnz_hint) * rows_hint / total_rows_) + 1;
     }
   }
-  const std::string tmp = temporary_path_for(paths_[static_cast<size_t>(k)]);
-  temps_.push_back(tmp);
-  current_ = std::make_unique<FileWriter>(tmp, spec_, features_, rows_hint, nnz_hint);
+  std::unique_ptr<h5::File> file = create_hdf5_temporary(paths_[static_cast<size_t>(k)]);
+  temps_.push_back(file->path());
+  current_ = std::make_unique<FileWriter>(std::move(file), spec_, features_, rows_hint, nnz_hint);
 }
 
 void ShardWriter::close_current() {

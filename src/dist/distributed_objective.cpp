@@ -79,6 +79,13 @@ DistributedObjective::DistributedObjective(std::unique_ptr<LocalObjective> local
                     std::to_string(weight_sum_) + ")");
   }
   if (params_.standardize) {
+    for (Index j = 0; j < d; ++j) {
+      if (!std::isfinite(buf[j]) || !std::isfinite(buf[d + j])) {
+        throw DataError("feature " + std::to_string(j) +
+                        ": values too large to standardize (the sum of their squares overflows "
+                        "double precision: magnitudes beyond about 1e150); rescale the feature");
+      }
+    }
     const Vec mean = buf.head(d) / weight_sum_;
     const Vec var = (buf.segment(d, d) / weight_sum_ - mean.cwiseAbs2()).cwiseMax(0.0);
     scale_ = Vec::Ones(d);

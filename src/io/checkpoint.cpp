@@ -1,12 +1,13 @@
 #include "logreg/io/checkpoint.hpp"
 
-#include <cstdio>
-#include <sstream>
 #include <sys/stat.h>
 
+#include <cstdio>
+#include <sstream>
+
 #include "logreg/errors.hpp"
-#include "logreg/io/atomic_file.hpp"
 #include "logreg/io/hdf5.hpp"
+#include "logreg/io/safe_output.hpp"
 
 namespace logreg {
 
@@ -27,36 +28,30 @@ Vec read_vec(const h5::File& f, const std::string& name) {
 
 void write_checkpoint(const std::string& path, const Checkpoint& c,
                       const std::function<void()>& before_rename) {
-  const std::string tmp = temporary_path_for(path);
-  try {
-    {
-      h5::File f(tmp, h5::File::Mode::Truncate);
-      f.write_attribute("/", "format_version", std::vector<int64_t>{kFormatVersion});
-      f.write_attribute("/", "solver", c.state.solver);
-      f.write_attribute("/", "iteration", std::vector<int64_t>{c.state.iteration});
-      f.write_attribute("/", "config", c.config_fingerprint);
-      f.write_attribute("/", "data", c.data_fingerprint);
-      write_vec(f, "x", c.state.x);
-      f.create_group("history");
-      f.write_attribute("history", "count", std::vector<int64_t>{static_cast<int64_t>(c.state.vectors.size())});
-      for (size_t i = 0; i < c.state.vectors.size(); ++i) {
-        write_vec(f, "history/" + std::to_string(i), c.state.vectors[i]);
-      }
-      h5::write_vector(f, "scalars", c.state.scalars.data(), c.state.scalars.size());
-      if (c.best) {
-        f.create_group("best");
-        f.write_attribute("best", "fingerprint", c.best->fingerprint);
-        h5::write_vector(f, "best/values", c.best->values.data(), c.best->values.size());
-        write_vec(f, "best/x", c.best->x);
-      }
-      f.flush();
-    }
-    if (before_rename) before_rename();
-    commit_file(tmp, path);
-  } catch (...) {
-    std::remove(tmp.c_str());
-    throw;
-  }
+  write_hdf5_atomically(
+      path,
+      [&](h5::File& f) {
+        f.write_attribute("/", "format_version", std::vector<int64_t>{kFormatVersion});
+        f.write_attribute("/", "solver", c.state.solver);
+        f.write_attribute("/", "iteration", std::vector<int64_t>{c.state.iteration});
+        f.write_attribute("/", "config", c.config_fingerprint);
+        f.write_attribute("/", "data", c.data_fingerprint);
+        write_vec(f, "x", c.state.x);
+        f.create_group("history");
+        f.write_attribute("history", "count",
+                          std::vector<int64_t>{static_cast<int64_t>(c.state.vectors.size())});
+        for (size_t i = 0; i < c.state.vectors.size(); ++i) {
+          write_vec(f, "history/" + std::to_string(i), c.state.vectors[i]);
+        }
+        h5::write_vector(f, "scalars", c.state.scalars.data(), c.state.scalars.size());
+        if (c.best) {
+          f.create_group("best");
+          f.write_attribute("best", "fingerprint", c.best->fingerprint);
+          h5::write_vector(f, "best/values", c.best->values.data(), c.best->values.size());
+          write_vec(f, "best/x", c.best->x);
+        }
+      },
+      before_rename);
 }
 
 std::optional<Checkpoint> read_checkpoint(const std::string& path) {

@@ -3,7 +3,11 @@
 #include <glob.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <sstream>
 
 #include "logreg/errors.hpp"
@@ -48,6 +52,13 @@ FileLayout scan_file(const DataSource& source, const std::string& path) {
     }
     f.rows = shape[0];
     f.cols = shape[1];
+    for (const char* part : {"indices", "indptr"}) {
+      const h5::Dataset ds = file.open_dataset(g + "/" + part);
+      const auto cls = ds.type_class();
+      if (cls != H5T_INTEGER && cls != H5T_FLOAT) {
+        throw DataError(ds.where() + ": must be an integer type");
+      }
+    }
     auto indptr = file.open_dataset(g + "/indptr").shape();
     auto data = file.open_dataset(g + "/data").shape();
     auto indices = file.open_dataset(g + "/indices").shape();
@@ -121,9 +132,10 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& patterns,
                                       const std::string& key) {
   std::vector<std::string> out;
   for (const std::string& p : patterns) {
-    if (!has_glob_chars(p)) {
-      struct stat st;
-      if (stat(p.c_str(), &st) != 0) throw DataError(key + ": file not found: " + p);
+    // A name that exists is taken literally, even with glob characters (a file "train[1].h5").
+    struct stat st {};
+    if (!has_glob_chars(p) || ::lstat(p.c_str(), &st) == 0) {
+      h5::check_input_file(p, key);
       out.push_back(p);
       continue;
     }
@@ -133,8 +145,12 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& patterns,
       globfree(&g);
       throw DataError(key + ": pattern matches no file: " + p);
     }
-    for (size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);  // glob sorts
+    std::vector<std::string> matches(g.gl_pathv, g.gl_pathv + g.gl_pathc);  // glob sorts
     globfree(&g);
+    for (const std::string& m : matches) {
+      h5::check_input_file(m, key);  // a pattern may match a directory or a FIFO
+      out.push_back(m);
+    }
   }
   if (out.empty()) throw DataError(key + ": no input files given");
   return out;
@@ -179,19 +195,22 @@ RowRange partition_rows(const DataSource& source, const DataLayout& layout, int 
     const int64_t target = static_cast<int64_t>((static_cast<__int128>(layout.nnz) * r) / size);
     std::vector<int64_t> base(layout.files.size() + 1, 0);
     for (size_t k = 0; k < layout.files.size(); ++k) base[k + 1] = base[k] + layout.files[k].nnz;
-    std::vector<h5::File> files;
-    std::vector<h5::Dataset> indptr;
+    // One file open at a time: a data set may have more files than a process may hold open.
+    size_t open_k = layout.files.size();
+    std::unique_ptr<h5::File> file;
+    std::unique_ptr<h5::Dataset> indptr;
     auto prefix = [&](Index row) -> int64_t {  // global nnz before `row`
       if (row >= layout.rows) return layout.nnz;
       auto [k, local] = locate(layout, row);
-      if (indptr.empty()) {
-        for (const auto& f : layout.files) {
-          files.emplace_back(f.path, h5::File::Mode::ReadOnly);
-          indptr.push_back(files.back().open_dataset(source.features + "/indptr"));
-        }
+      if (k != open_k) {
+        indptr.reset();
+        file.reset();
+        file = std::make_unique<h5::File>(layout.files[k].path, h5::File::Mode::ReadOnly);
+        indptr = std::make_unique<h5::Dataset>(file->open_dataset(source.features + "/indptr"));
+        open_k = k;
       }
       int64_t v = 0;
-      indptr[k].read_rows(static_cast<hsize_t>(local), 1, H5T_NATIVE_INT64, &v);
+      indptr->read_rows(static_cast<hsize_t>(local), 1, H5T_NATIVE_INT64, &v);
       return base[k] + v;
     };
     Index lo = 0, hi = layout.rows;
@@ -212,6 +231,36 @@ namespace {
 template <typename T>
 hid_t native_type() {
   return std::is_same_v<T, double> ? H5T_NATIVE_DOUBLE : H5T_NATIVE_FLOAT;
+}
+
+// A stored index value that is no int64: non-integral, non-finite or too large.
+struct BadIndex {
+  int64_t pos;  // position in the dataset
+  double value;
+};
+
+// Reads entries [at, at+n) of an index dataset (CSR indices or indptr) as int64. HDF5 converts
+// floating-point storage by truncation (1.5 becomes 1), so such values are read as doubles and
+// must be integral; the first that is not is returned.
+std::optional<BadIndex> read_indices(const h5::Dataset& ds, int64_t at, int64_t n, int64_t* out) {
+  if (ds.type_class() != H5T_FLOAT) {
+    ds.read_rows(static_cast<hsize_t>(at), static_cast<hsize_t>(n), H5T_NATIVE_INT64, out);
+    return std::nullopt;
+  }
+  std::vector<double> v(static_cast<size_t>(n));
+  ds.read_rows(static_cast<hsize_t>(at), static_cast<hsize_t>(n), H5T_NATIVE_DOUBLE, v.data());
+  for (int64_t j = 0; j < n; ++j) {
+    const double x = v[static_cast<size_t>(j)];
+    if (!(std::trunc(x) == x && std::abs(x) < 0x1p63)) return BadIndex{at + j, x};
+    out[j] = static_cast<int64_t>(x);
+  }
+  return std::nullopt;
+}
+
+std::string number_text(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
 }
 
 // True when every value is finite: v·0 is 0 for finite v and NaN for ±inf or NaN, and the
@@ -278,8 +327,14 @@ CsrMatrix<T> load_csr(const DataSource& source, const DataLayout& layout, RowRan
     h5::File file(f.path, h5::File::Mode::ReadOnly);
     h5::Dataset ds = file.open_dataset(source.features + "/indptr");
     std::vector<int64_t> p(static_cast<size_t>(n) + 1);
-    ds.read_rows(static_cast<hsize_t>(local), static_cast<hsize_t>(n + 1), H5T_NATIVE_INT64,
-                 p.data());
+    if (auto bad = read_indices(ds, local, n + 1, p.data())) {
+      if (std::trunc(bad->value) == bad->value) {
+        throw DataError(ds.where() + ": entries outside [0, " + std::to_string(f.nnz) + "]");
+      }
+      const Index r = std::min<Index>(static_cast<Index>(bad->pos), f.rows - 1) - local;
+      throw DataError(ds.where() + ": non-integral entry " + number_text(bad->value) + " at " +
+                      row_text(row + r, f, local + r));
+    }
     if (local == 0 && p[0] != 0) throw DataError(ds.where() + ": first entry must be 0");
     for (Index i = 0; i < n; ++i) {
       if (p[i + 1] < p[i]) {
@@ -309,20 +364,45 @@ CsrMatrix<T> load_csr(const DataSource& source, const DataLayout& layout, RowRan
     // Column ids are read as int64 in chunks to validate them before narrowing to int32.
     const int64_t chunk = 1 << 20;
     std::vector<int64_t> buf(static_cast<size_t>(std::min<int64_t>(chunk, count)));
+    // The row (index into p) holding stored entry `pos`, for messages.
+    auto row_of = [&p](int64_t pos) {
+      return static_cast<Index>(std::upper_bound(p.begin(), p.end(), pos) - p.begin()) - 1;
+    };
+    auto out_of_range = [&](const std::string& id, int64_t pos) {
+      const Index r = row_of(pos);
+      return DataError(idx.where() + ": column id " + id + " out of range [0, " +
+                       std::to_string(layout.cols) + ") at " + row_text(row + r, f, local + r));
+    };
     for (int64_t c = 0; c < count; c += chunk) {
       const int64_t m = std::min(chunk, count - c);
-      idx.read_rows(static_cast<hsize_t>(p[0] + c), static_cast<hsize_t>(m), H5T_NATIVE_INT64,
-                    buf.data());
+      if (auto bad = read_indices(idx, p[0] + c, m, buf.data())) {
+        if (std::trunc(bad->value) == bad->value) {
+          throw out_of_range(number_text(bad->value), bad->pos);
+        }
+        const Index r = row_of(bad->pos);
+        throw DataError(idx.where() + ": non-integral column id " + number_text(bad->value) +
+                        " at " + row_text(row + r, f, local + r));
+      }
       for (int64_t j = 0; j < m; ++j) {
         if (buf[j] < 0 || buf[j] >= layout.cols) {
-          // Find the row holding this entry for the message.
-          const int64_t pos = p[0] + c + j;
-          Index r = static_cast<Index>(std::upper_bound(p.begin(), p.end(), pos) - p.begin()) - 1;
-          throw DataError(idx.where() + ": column id " + std::to_string(buf[j]) +
-                          " out of range [0, " + std::to_string(layout.cols) + ") at " +
-                          row_text(row + r, f, local + r));
+          throw out_of_range(std::to_string(buf[j]), p[0] + c + j);
         }
         indices[static_cast<size_t>(at + c + j)] = static_cast<int32_t>(buf[j]);
+      }
+    }
+    // A column stored twice in a row would count twice in X·w but not in the standardization
+    // statistics. Rows are usually sorted (scipy's canonical form): only others are sorted here.
+    std::vector<int32_t> sorted;
+    for (Index i = 0; i < n; ++i) {
+      const int32_t* b = indices.data() + at + (p[i] - p[0]);
+      const int32_t* e = indices.data() + at + (p[i + 1] - p[0]);
+      if (std::adjacent_find(b, e, std::greater_equal<int32_t>()) == e) continue;
+      sorted.assign(b, e);
+      std::sort(sorted.begin(), sorted.end());
+      const auto dup = std::adjacent_find(sorted.begin(), sorted.end());
+      if (dup != sorted.end()) {
+        throw DataError(idx.where() + ": column id " + std::to_string(*dup) + " repeated in " +
+                        row_text(row + i, f, local + i));
       }
     }
     dat.read_rows(static_cast<hsize_t>(p[0]), static_cast<hsize_t>(count), native_type<T>(),

@@ -3,36 +3,27 @@
 #include <cstdio>
 
 #include "logreg/errors.hpp"
-#include "logreg/io/atomic_file.hpp"
 #include "logreg/io/hdf5.hpp"
+#include "logreg/io/safe_output.hpp"
 
 namespace logreg {
 
 void write_model(const std::string& path, const ModelRecord& m) {
-  const std::string tmp = temporary_path_for(path);
-  try {
-    {
-      h5::File f(tmp, h5::File::Mode::Truncate);
-      h5::write_vector(f, "coef", m.coef.data(), static_cast<hsize_t>(m.coef.size()));
-      h5::write_scalar(f, "intercept", m.intercept);
-      f.write_attribute("/", "objective", m.objective);
-      f.write_attribute("/", "iterations", std::vector<int64_t>{m.iterations});
-      f.write_attribute("/", "converged", std::vector<int64_t>{m.converged ? 1 : 0});
-      f.write_attribute("/", "solver", m.solver);
-      f.write_attribute("/", "stop_reason", m.stop_reason);
-      f.write_attribute("/", "l2", m.l2);
-      f.write_attribute("/", "l1", m.l1);
-      f.write_attribute("/", "n_samples", std::vector<int64_t>{m.n_samples});
-      f.write_attribute("/", "n_features", std::vector<int64_t>{m.n_features});
-      for (const auto& [k, v] : m.extra) f.write_attribute("/", k, v);
-      for (const auto& [k, v] : m.strings) f.write_attribute("/", k, v);
-      f.flush();
-    }
-    commit_file(tmp, path);
-  } catch (...) {
-    std::remove(tmp.c_str());
-    throw;
-  }
+  write_hdf5_atomically(path, [&](h5::File& f) {
+    h5::write_vector(f, "coef", m.coef.data(), static_cast<hsize_t>(m.coef.size()));
+    h5::write_scalar(f, "intercept", m.intercept);
+    f.write_attribute("/", "objective", m.objective);
+    f.write_attribute("/", "iterations", std::vector<int64_t>{m.iterations});
+    f.write_attribute("/", "converged", std::vector<int64_t>{m.converged ? 1 : 0});
+    f.write_attribute("/", "solver", m.solver);
+    f.write_attribute("/", "stop_reason", m.stop_reason);
+    f.write_attribute("/", "l2", m.l2);
+    f.write_attribute("/", "l1", m.l1);
+    f.write_attribute("/", "n_samples", std::vector<int64_t>{m.n_samples});
+    f.write_attribute("/", "n_features", std::vector<int64_t>{m.n_features});
+    for (const auto& [k, v] : m.extra) f.write_attribute("/", k, v);
+    for (const auto& [k, v] : m.strings) f.write_attribute("/", k, v);
+  });
 }
 
 ModelRecord read_model(const std::string& path) {

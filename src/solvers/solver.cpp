@@ -26,7 +26,8 @@ void SolverParams::validate() const {
                       "' (expected gd, nesterov, lbfgs, newton or owlqn)");
   }
   if (max_iter < 0) throw ConfigError("solver.max_iter must be >= 0, got " + std::to_string(max_iter));
-  if (!(tol > 0) || !std::isfinite(tol)) throw ConfigError("solver.tol must be a finite number > 0");
+  if (!(tol >= 0) || !std::isfinite(tol))
+    throw ConfigError("solver.tol must be a finite number >= 0");
   if (!(learning_rate >= 0) || !std::isfinite(learning_rate)) {
     throw ConfigError("solver.learning_rate must be 'auto' or a finite number > 0");
   }

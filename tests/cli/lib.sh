@@ -88,3 +88,8 @@ print(f"  {sys.argv[1]} vs {sys.argv[2]}: relative difference {rel:.2e} (iterati
 assert rel <= float(sys.argv[3]), rel
 PY
 }
+
+# write_ok_yaml: ok.yaml, a minimal valid config training on good.h5 (out/model.h5, metrics).
+write_ok_yaml() {
+  printf 'data:\n  train: good.h5\noutput:\n  model: out/model.h5\n  metrics: out/metrics.jsonl\n' > ok.yaml
+}

@@ -67,16 +67,21 @@ run 2 ck.yaml --set solver.tol=1e-14
 [ "$RC" -eq 0 ] || fail "extending a finished run: $ERR"
 grep -q "resuming from ck/ckpt.h5 at iteration $final_it\$" out.txt || fail "extension did not resume at the end: $OUT"
 echo "ok: rerun of a finished run resumes at iteration $final_it; tol 1e-14: $(grep -o '[a-z ]* after [0-9]* iterations' out.txt)"
-# The final checkpoint cannot be written (its path is a non-empty directory; resume: never does
-# not read it): the model is still written, and the run says so and exits 1.
-mkdir -p ck/in_the_way/x
-run 2 ck.yaml --set checkpoint.path=ck/in_the_way --set checkpoint.resume=never \
+# The final checkpoint cannot be written (its directory disappears during the run, as a full or
+# failed file system would make it fail): the model is still written, and the run says so and
+# exits 1.
+mkdir -p ckgone
+start_bg 2 ck.yaml --set checkpoint.path=ckgone/c.h5 --set checkpoint.resume=never \
   --set checkpoint.every=100000 --set output.model=out/model_fc.h5 --set output.metrics=out/fc.jsonl
+wait_for_iteration out/fc.jsonl 5
+rm -rf ckgone
+wait_bg
+ERR=$(cat bg_err.txt)
 [ "$RC" -eq 1 ] || fail "failed final checkpoint: expected exit 1, got $RC: $ERR"
-[ "$(grep -c -F "the model is written to out/model_fc.h5, but the final checkpoint is not" err.txt)" -eq 1 ] \
+[ "$(grep -c -F "the model is written to out/model_fc.h5, but the final checkpoint is not" bg_err.txt)" -eq 1 ] \
   || fail "failed final checkpoint not reported once: $ERR"
 compare_models out/model_fc.h5 out/reference.h5 1e-9
-echo "ok: $(cat err.txt)"
+echo "ok: $ERR"
 # One line per iteration (log_every 1): the resumed runs do not repeat the iterations they
 # recompute from their checkpoints.
 "$PY" - <<'PY' || fail "metrics lines of the interrupted and resumed runs"
@@ -118,6 +123,15 @@ assert c.attrs['iteration'][0] >= 5 and c.attrs['iteration'][0] % 5 == 0"
 run 2 ck.yaml
 [ "$RC" -eq 0 ] || fail "resume after kill -9: $ERR"
 compare_models out/model.h5 out/reference.h5 1e-9
+# The killed job's metrics lived only in the .partial: the resumed run keeps them, every
+# iteration once.
+"$PY" - <<'PY' || fail "metrics after kill -9 and resume"
+import h5py, json
+last = int(h5py.File("out/model.h5").attrs["iterations"])
+its = [json.loads(l)["iter"] for l in open("out/metrics.jsonl") if l.startswith('{"iter"')]
+assert its == list(range(last + 1)), (its[:30], last)
+print(f"  metrics after kill -9 and resume: iterations 0 to {last}, each once")
+PY
 
 # 4. A checkpoint for another config or data set is refused, naming what changed.
 expect_error 3 2 "was written for another configuration (model.l2: now 0.5, in the checkpoint 0.01)" \

@@ -40,25 +40,23 @@ dense("zero.h5")                                                # … and 0/1 la
 csr("csr_dec.h5", np.ones(6), np.array([0, 1, 2, 3, 0, 1]), np.array([0, 2, 1, 6]), (3, 4), np.zeros(3))
 csr("csr_col.h5", np.ones(4), np.array([0, 1, 9, 2]), np.array([0, 2, 3, 4]), (3, 4), np.zeros(3))
 csr("csr_end.h5", np.ones(4), np.array([0, 1, 2, 3]), np.array([0, 2, 3, 5]), (3, 4), np.zeros(3))
+dense("positives.h5", y=np.ones(60))                             # one class only
+Xh = X.copy(); Xh[:, 2] *= 1e300; dense("huge.h5", X=Xh)          # squares overflow
 with h5py.File("big.h5", "w") as f:
     f["X"] = rng.standard_normal((20000, 20)); f["y"] = (rng.random(20000) < 0.5).astype(float)
 PY
 head -c 100000 big.h5 > truncated.h5
 echo "plain text" > text.h5
 touch notadir
-cat > ok.yaml <<'YAML'
-data:
-  train: good.h5
-output:
-  model: out/model.h5
-  metrics: out/metrics.jsonl
-YAML
+write_ok_yaml
 printf 'data:\n  train: good.h5\nsolver:\n  max_iters: 5\n' > typo.yaml
 printf 'data:\n  train: [good.h5\n' > syntax.yaml
 printf 'model:\n  l2: 1.0e-4\n' > notrain.yaml
 
 # Config and command line (exit 2)
 case_ "config file missing" 2 "missing.yaml: cannot open config file" missing.yaml
+mkfifo pipe.yaml
+case_ "config file is a FIFO (or a directory)" 2 "pipe.yaml: cannot open config file: not a regular file (a FIFO)" pipe.yaml
 case_ "YAML syntax error" 2 "syntax.yaml: YAML syntax error at line" syntax.yaml
 case_ "unknown key (typo)" 2 "unknown key 'solver.max_iters' (did you mean 'solver.max_iter'?)" typo.yaml
 case_ "required key missing" 2 "data.train: required" notrain.yaml
@@ -89,8 +87,15 @@ case_ "negative sample weight" 1 "negweight.h5:/w: row 7: sample weight -1 must 
 case_ "CSR indptr decreasing" 1 "csr_dec.h5:/X/indptr: decreasing at row 1" ok.yaml --set data.train=csr_dec.h5
 case_ "CSR column id out of range" 1 "csr_col.h5:/X/indices: column id 9 out of range [0, 4) at row 1" ok.yaml --set data.train=csr_col.h5
 case_ "CSR indptr not ending at nnz" 1 "csr_end.h5:/X/indptr: last entry 5 != number of stored values 4" ok.yaml --set data.train=csr_end.h5
-# Outputs (exit 1), numerics (exit 3)
+# Outputs (exit 2 for a clash, 1 otherwise), numerics (exit 1 or 3)
+case_ "output is an input" 2 "output.model (good.h5) is the same file as data.train (good.h5)" ok.yaml --set output.model=good.h5
+case_ "two outputs are one file" 2 "output.metrics (out/model.h5) is the same file as output.model (out/model.h5)" ok.yaml --set output.metrics=out/model.h5
+case_ "checkpoint is the model" 2 "checkpoint.path (out/model.h5) is the same file as output.model (out/model.h5)" ok.yaml --set checkpoint.path=out/model.h5
+mkdir -p adir
+case_ "output is a directory" 1 "output.model: adir is a directory; give the path of a file to write" ok.yaml --set output.model=adir
 case_ "unwritable output location" 1 "output.model: cannot create directory notadir" ok.yaml --set output.model=notadir/model.h5
+case_ "early-stopping metric undefined" 2 "early_stopping.metric: val_auc is undefined on data.validation, whose 60 rows are all positive" ok.yaml --set data.validation=positives.h5 --set early_stopping.metric=val_auc
+case_ "feature too large to standardize" 1 "feature 2: values too large to standardize" ok.yaml --set data.train=huge.h5 --set model.standardize=true
 case_ "diverging fixed step" 3 "the objective became non-finite after iteration" ok.yaml --set solver.name=gd \
   --set solver.learning_rate=1e12 --set model.l2=1
 [ ! -e out/model.h5 ] || fail "a failed run wrote a model"

@@ -27,7 +27,7 @@ struct ModelConfig {
 struct SolverConfig {
   std::string name = "lbfgs";
   int max_iter = 200;
-  double tol = 1e-6;
+  double tol = 1e-6;           // 0 = no gradient test: run max_iter iterations
   double learning_rate = 0.0;  // 0 = auto
   int memory = 10;
 };

@@ -1,6 +1,9 @@
 // Rank-0 sinks: the JSON-lines metrics file and the progress log. Other ranks hold inactive
 // sinks, so callers need no rank checks. The metrics file is written as <path>.partial and
-// moved into place when the run ends, so a previous run's file is replaced only by a complete one.
+// moved into place when the run ends, so a previous run's file is replaced only by a complete
+// one. The .partial is made as a new file and renamed into place (a link planted there is
+// replaced, never written through); a resumed run carries over every complete line of the
+// previous run's .partial (or, when there is none, of its finished file).
 #pragma once
 
 #include <cstdio>
@@ -30,21 +33,26 @@ class MetricsSink {
  public:
   MetricsSink() = default;
   // Active when `enabled` (rank 0) and `path` is not empty. With `append` (a resumed run) the
-  // existing file's lines are kept and new ones follow them.
+  // earlier lines are kept and new ones follow them.
   MetricsSink(bool enabled, const std::string& path, bool append = false);
   ~MetricsSink();
   MetricsSink(const MetricsSink&) = delete;
   MetricsSink& operator=(const MetricsSink&) = delete;
+  // A failed write (disk full) is remembered, not thrown: the run goes on, and commit() reports it.
   void write(const JsonObject& line);
   // The highest "iter" among the lines kept from the existing file (−1 when none): a resumed
   // run recomputes the iterations after its checkpoint, whose lines may be there already.
   int last_iteration() const { return last_iteration_; }
-  // Moves <path>.partial onto <path>.
+  // Moves <path>.partial onto <path>; throws DataError when any write failed (the .partial is
+  // then left as it is and <path> untouched).
   void commit();
 
  private:
+  void fail(const char* what);
+
   std::FILE* file_ = nullptr;
   std::string path_;
+  std::string error_;
   int last_iteration_ = -1;
 };
 

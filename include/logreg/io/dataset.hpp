@@ -42,13 +42,16 @@ struct RowRange {
   Index size() const { return end - begin; }
 };
 
-// Expands each entry (a path or a glob pattern) in order; a pattern that matches nothing, or a
-// path that does not exist, is an error naming it.
+// Expands each entry (a path or a glob pattern) in order; a name that exists is taken literally
+// even when it holds glob characters. A pattern that matches nothing, a path that does not
+// exist, or anything that is not a readable regular file (h5::check_input_file) is an error
+// naming `key` and the path; nothing is opened here.
 std::vector<std::string> expand_paths(const std::vector<std::string>& patterns,
                                       const std::string& key);
 
-// Opens every file's metadata and checks that the layout is consistent (same d, same kind,
-// labels and weights with one entry per row).
+// Opens every file's metadata, one file at a time, and checks that the layout is consistent
+// (same d, same kind, labels and weights with one entry per row, datasets readable with the
+// filters this HDF5 library has).
 DataLayout scan_layout(const DataSource& source);
 
 // Balanced contiguous block of rows for `rank` of `size`: by rows (dense) or by non-zeros (CSR).
@@ -59,9 +62,10 @@ struct LabelCounts {
   double zeros = 0, ones = 0, minus_ones = 0;
 };
 
-// Reads rows [range.begin, range.end) across files, validating labels (0/1 or ±1, mapped to
-// {0, 1}), finiteness, weights (finite, ≥ 0) and CSR structure. Errors name the file, dataset
-// and global row. `counts` (optional) receives the raw label counts.
+// Reads rows [range.begin, range.end) across files, one open at a time, validating labels (0/1
+// or ±1, mapped to {0, 1}), finiteness, weights (finite, ≥ 0) and CSR structure (column ids
+// integral, in range and not repeated within a row). Errors name the file, dataset and global
+// row. `counts` (optional) receives the raw label counts.
 Shard load_shard(const DataSource& source, const DataLayout& layout, RowRange range,
                  LabelCounts* counts = nullptr);
 

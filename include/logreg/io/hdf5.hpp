@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,14 @@ class Handle {
 // Turns off HDF5's automatic error printing (idempotent, process-wide).
 void silence_errors();
 
-// True when `path` exists and carries the HDF5 signature.
+// True when `path` is a regular file carrying the HDF5 signature.
 bool is_hdf5(const std::string& path);
+
+// Checks with stat, before anything opens it, that `path` is a readable regular file: opening a
+// FIFO blocks until a writer comes, a device may never end, a directory holds no data. Throws
+// DataError naming `key` (when given) and the path: "file not found", "is not a regular file
+// (a FIFO)", or the stat error ("too many levels of symbolic links", "permission denied").
+void check_input_file(const std::string& path, const std::string& key = {});
 
 class File;
 
@@ -76,7 +83,15 @@ struct CreateOptions {
 
 class File {
  public:
-  enum class Mode { ReadOnly, ReadWrite, Truncate };
+  // CreateNew: a file that must not exist yet (O_CREAT|O_EXCL: never follows a link); throws
+  // AlreadyExists when it does.
+  enum class Mode { ReadOnly, ReadWrite, Truncate, CreateNew };
+  struct AlreadyExists : std::runtime_error {
+    using std::runtime_error::runtime_error;
+  };
+  // ReadOnly/ReadWrite: check_input_file first, then an open failure names its cause (locked by
+  // another process, marked open for writing, too many open files, an errno) or says "truncated
+  // or corrupt?".
   File(const std::string& path, Mode mode);
   const std::string& path() const { return path_; }
   hid_t id() const { return id_.get(); }
@@ -84,6 +99,7 @@ class File {
   bool exists(const std::string& name) const;
   // H5O_TYPE_DATASET, H5O_TYPE_GROUP or H5O_TYPE_UNKNOWN when absent.
   H5O_type_t object_type(const std::string& name) const;
+  // Refuses a dataset stored with a (non-optional) filter this HDF5 library lacks, naming it.
   Dataset open_dataset(const std::string& name) const;
   Dataset create_dataset(const std::string& name, hid_t file_type, const std::vector<hsize_t>& dims,
                          const CreateOptions& opts = {});

@@ -3,7 +3,9 @@
 //
 // Stopping rule (all solvers): converged when ‖∇J(x)‖∞ ≤ tol, where ∇J is the gradient of the
 // full objective in solver coordinates (the minimum-norm subgradient when l1 > 0). J is a mean
-// over samples, so tol is independent of the number of rows.
+// over samples, so tol is independent of the number of rows. tol = 0 stops only at an exactly
+// zero gradient: the solver runs max_iter iterations unless its line search finds no decrease or
+// the objective turns non-finite (no solver derives an inner tolerance from tol, so none loops).
 #pragma once
 
 #include <functional>
@@ -20,7 +22,7 @@ const char* to_string(SolverStatus status);
 struct SolverParams {
   std::string name = "lbfgs";  // gd | nesterov | lbfgs | newton | owlqn
   int max_iter = 200;
-  double tol = 1e-6;
+  double tol = 1e-6;           // >= 0
   double learning_rate = 0.0;  // gd/nesterov: > 0 fixed step, 0 = backtracking ("auto")
   int memory = 10;             // lbfgs/owlqn history pairs
   bool final_state = false;    // fill SolveResult::state at every end, not only to resume from
