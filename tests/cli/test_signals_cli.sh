@@ -34,15 +34,15 @@ ref_iters=$(grep -o 'after [0-9]* iterations' out.txt | grep -o '[0-9]*')
 echo "uninterrupted: $ref_iters iterations"
 
 # The ranks of the background job (children of mpirun).
-ranks_of() { pgrep -P "$BG_PID" -f logreg_dist || true; }
-# Until every rank has its stop handlers (SIGUSR1 in /proc's mask of caught signals): before, in
-# the first milliseconds of a process, a signal ends it as the default action would, as it would
-# any program.
+ranks_of() { pgrep -P "$BG_PID" -x logreg_dist || true; }  # by name: a child not yet exec'd is still "mpiexec"
+# Until every rank has its stop handlers (SIGINT, SIGUSR1 and SIGTERM, bits 1, 9 and 14 of /proc's
+# mask of caught signals): before, in the first milliseconds of a process, a signal ends it as the
+# default action would, as it would any program.
 handlers_in() {
   local pid mask
   for pid in $(ranks_of); do
     mask=$(awk '/^SigCgt:/ { print $2 }' "/proc/$pid/status" 2> /dev/null || echo 0)
-    (( (0x${mask:-0} >> 9) & 1 )) || return 1
+    (( (0x${mask:-0} & 0x4202) == 0x4202 )) || return 1
   done
   [ "$(ranks_of | wc -w)" -eq "$1" ]
 }
@@ -69,7 +69,7 @@ interrupt() {
   rm -rf ck out
   start_bg "$np" sig.yaml
   case $moment in
-    start-up) wait_for_ranks "$np" ;;
+    start-up) wait_for_ranks "$np"; sleep 0.05 ;;  # (mpirun itself is still launching before)
     mid-iteration) wait_for_iteration out/metrics.jsonl 3 ;;
     checkpoint) wait_for_iteration out/metrics.jsonl 2; wait_for_checkpoint_write ;;
   esac
