@@ -16,6 +16,7 @@
 #include "logreg/data/info.hpp"
 #include "logreg/data/synth.hpp"
 #include "logreg/errors.hpp"
+#include "logreg/version.hpp"
 
 namespace po = boost::program_options;
 using namespace logreg;
@@ -37,7 +38,9 @@ constexpr const char* kUsage =
     "  info FILE.h5...\n"
     "      Print rows, features, layout, dtype, nnz and label balance.\n"
     "\n"
-    "Run 'logreg_data COMMAND --help' for the options of a command.\n"
+    "Run 'logreg_data COMMAND --help' for the options of a command; 'logreg_data --version' "
+    "prints\n"
+    "the version.\n"
     "Exit status: 0 success, 1 data or I/O error, 2 usage error.\n";
 
 struct Parsed {
@@ -212,6 +215,10 @@ int run(int argc, char** argv) {
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "--help" || command == "-h" || command == "help") {
     std::cout << kUsage;
+    return kExitOk;
+  }
+  if (command == "--version") {
+    std::cout << "logreg_data " << logreg::version() << "\n";
     return kExitOk;
   }
   if (command == "synth") return run_synth(args);

@@ -18,6 +18,7 @@
 #include "logreg/errors.hpp"
 #include "logreg/io/file_kind.hpp"
 #include "logreg/io/hdf5.hpp"
+#include "logreg/version.hpp"
 
 #if __has_include(<malloc.h>)
 #include <malloc.h>  // mallopt (glibc)
@@ -99,7 +100,8 @@ int main(int argc, char** argv) {
     if (rank == 0) {
       if (code != kExitOk) std::fprintf(stderr, "logreg_dist: error: %s\n", error.c_str());
       else if (cli.mode == CliOptions::Mode::Help) std::cout << cli.help_text;
-      else std::cout << "logreg_dist " << LOGREG_VERSION << "\n" << describe_kernel_sets();
+      else
+        std::cout << "logreg_dist " << version() << "\n" << describe_kernel_sets();
     }
     MPI_Finalize();
     return code;

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "logreg/errors.hpp"
+#include "logreg/version.hpp"
 
 namespace logreg {
 
@@ -47,9 +48,11 @@ CliOptions parse_cli(int argc, const char* const* argv) {
   po::options_description all;
   all.add(common).add(train).add(pred).add(hidden);
   std::ostringstream help;
-  help << "logreg_dist " << LOGREG_VERSION
-       << ": distributed data-parallel logistic regression (MPI)\n\n"
-       << kUsage << "\n" << common << "\n" << train << "\n" << pred
+  help << "logreg_dist " << version() << ": distributed data-parallel logistic regression (MPI)\n\n"
+       << kUsage << "\n"
+       << common << "\n"
+       << train << "\n"
+       << pred
        << "\nExit status: 0 trained, 1 data/runtime error, 2 usage/config error, 3 non-finite "
           "objective, 75 stopped by a signal after a checkpoint.\n";
   opt.help_text = help.str();

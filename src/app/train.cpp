@@ -19,6 +19,7 @@
 #include "logreg/io/model_io.hpp"
 #include "logreg/io/safe_output.hpp"
 #include "logreg/solvers/solver.hpp"
+#include "logreg/version.hpp"
 
 namespace logreg {
 
@@ -230,10 +231,11 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
   sp.final_state = checkpointer.enabled();
 
   if (root) {
-    out << format("logreg_dist %s: %lld rows x %lld features (%s, %s) on %d rank(s), solver %s, kernels %s\n",
-                  LOGREG_VERSION, static_cast<long long>(objective.global_rows()),
-                  static_cast<long long>(n_features), train.layout.sparse ? "CSR" : "dense",
-                  config.data.dtype.c_str(), comm.size(), sp.name.c_str(), kernels.c_str());
+    out << format(
+        "logreg_dist %s: %lld rows x %lld features (%s, %s) on %d rank(s), solver %s, kernels %s\n",
+        version(), static_cast<long long>(objective.global_rows()),
+        static_cast<long long>(n_features), train.layout.sparse ? "CSR" : "dense",
+        config.data.dtype.c_str(), comm.size(), sp.name.c_str(), kernels.c_str());
     out.flush();
   }
 
@@ -403,6 +405,7 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
     model.converged = converged;
     model.solver = sp.name;
     model.strings["kernels"] = kernels;
+    model.strings["version"] = std::string("logreg_dist ") + version();
     model.stop_reason = to_string(result.status);
     model.l2 = reg.l2;
     model.l1 = reg.l1;

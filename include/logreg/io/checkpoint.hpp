@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "logreg/solvers/solver.hpp"
+#include "logreg/core/solver_state.hpp"
 
 namespace logreg {
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "logreg/core/solver_state.hpp"
 #include "logreg/solvers/objective.hpp"
 
 namespace logreg {
@@ -27,15 +28,6 @@ struct SolverParams {
   int memory = 10;             // lbfgs/owlqn history pairs
   bool final_state = false;    // fill SolveResult::state at every end, not only to resume from
   void validate() const;
-};
-
-// Everything a solver needs to continue exactly where it stopped (for checkpoints).
-struct SolverState {
-  std::string solver;
-  int iteration = 0;
-  Vec x;
-  std::vector<Vec> vectors;     // solver-specific (e.g. L-BFGS pairs s₀,y₀,s₁,y₁,…)
-  std::vector<double> scalars;  // solver-specific (e.g. step size, momentum)
 };
 
 struct IterationReport {

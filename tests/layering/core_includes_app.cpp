@@ -1,0 +1,2 @@
+// Must not compile: core sits below app (tests/CMakeLists.txt, layering_*).
+#include "logreg/app/config.hpp"

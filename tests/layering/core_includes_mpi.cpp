@@ -1,0 +1,2 @@
+// Must not compile: core links Eigen only; MPI is comm's (and above).
+#include <mpi.h>
