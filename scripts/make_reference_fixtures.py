@@ -8,7 +8,7 @@ Run from anywhere (needs Debian's python3-sklearn, python3-h5py; /usr/bin/python
 
 Output is deterministic (fixed seeds, no timestamps in the HDF5 files).
 
-Objective (SPEC.md §1, unit sample weights), θ = (w, b), y ∈ {0, 1}:
+Objective (README, "Objective"; unit sample weights), θ = (w, b), y ∈ {0, 1}:
 
     J(θ) = (1/N) Σ ℓᵢ + (l2/2)‖w‖² + l1‖w‖₁,   ℓᵢ = log(1 + e^(−|zᵢ|)) + max(zᵢ, 0) − yᵢ zᵢ
 

@@ -1,4 +1,4 @@
-// logreg_data: prepares HDF5 data files for logreg_dist (SPEC §6). Serial; no MPI.
+// logreg_data: prepares HDF5 data files for logreg_dist (README, "Data tool"). Serial; no MPI.
 //   synth    draw a data set from a known logistic model
 //   convert  LIBSVM / CSV text to HDF5, streaming
 //   info     describe data files

@@ -1,5 +1,5 @@
-// logreg_dist: distributed logistic-regression trainer (SPEC §2). main() owns MPI's lifetime
-// and turns every failure into one message on stderr and the same exit code on every rank.
+// logreg_dist: distributed logistic-regression trainer (README, "Command line"). main() owns MPI's
+// lifetime and turns every failure into one message on stderr and the same exit code on every rank.
 #include <mpi.h>
 #include <sys/stat.h>
 

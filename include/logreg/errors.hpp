@@ -1,5 +1,6 @@
-// Error kinds shared by every layer. Each carries the process exit code of SPEC §2, so main()
-// can map any failure to the documented status without knowing where it came from.
+// Error kinds shared by every layer. Each carries the process exit code of the README ("Exit
+// status"), so main() can map any failure to the documented status without knowing where it came
+// from.
 #pragma once
 
 #include <exception>

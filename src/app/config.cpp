@@ -95,7 +95,8 @@ std::string fmt_double(double v) {
   return s;
 }
 
-// Keys in the order SPEC §3 lists them; the table drives parsing, printing and validation.
+// Keys in the order the README's configuration table lists them; the table drives parsing,
+// printing and validation.
 const std::vector<std::pair<std::string, Field>>& fields() {
   static const std::vector<std::pair<std::string, Field>> table = {
       {"data.train", {[](Config& c, const YAML::Node& n, const std::string& k) { c.data.train = read_paths(n, k); },

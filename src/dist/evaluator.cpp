@@ -15,7 +15,7 @@ EvalMetrics DistributedEvaluator::evaluate(const Vec& theta) {
   local_->margins(theta, z_);
   const Vec& y = local_->shard().y;
   const MetricSums s = metric_sums(z_, y);
-  // One reduce for the sums and the margin range (max of z and of −z).
+  // Three reduces: the sums, the margin range (max of z and of −z), then the histograms over it.
   const double inf = std::numeric_limits<double>::infinity();
   double sums[4] = {s.log_loss, s.correct, s.rows, s.positives};
   double range[2] = {z_.size() ? z_.maxCoeff() : -inf, z_.size() ? -z_.minCoeff() : -inf};

@@ -42,7 +42,7 @@ SolveResult minimize(Objective& objective, const SolverState& start, const Solve
   if (params.name == "gd") return detail::minimize_gd(objective, start, params, observer);
   if (params.name == "nesterov") return detail::minimize_nesterov(objective, start, params, observer);
   if (objective.has_l1() || params.name == "owlqn") {
-    // Only OWL-QN handles the non-smooth L1 term (SPEC §3: chosen whenever l1 > 0).
+    // Only OWL-QN handles the non-smooth L1 term (README, Solvers: chosen whenever l1 > 0).
     return detail::minimize_owlqn(objective, start, params, observer);
   }
   if (params.name == "lbfgs") return detail::minimize_lbfgs(objective, start, params, observer);

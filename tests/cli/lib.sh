@@ -12,7 +12,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 # (e.g. a failing job ends within 10 s) are those of the normal build, scale 1.
 SCALE=${LOGREG_TEST_TIME_SCALE:-1}
 
-# run NP ARGS...: runs logreg_dist on NP ranks with a 10 s limit; sets RC, OUT, ERR.
+# run NP ARGS...: runs logreg_dist on NP ranks, killed after 20 s (× SCALE); sets RC, OUT, ERR.
 run() {
   local np=$1
   shift

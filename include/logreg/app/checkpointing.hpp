@@ -1,6 +1,6 @@
-// Checkpoint policy of a training run (SPEC §3 checkpoint.*): what identifies a compatible
-// checkpoint, whether to resume, and collective saving. Rank 0 does the file I/O; the state is
-// broadcast, so a run may resume on any rank count.
+// Checkpoint policy of a training run (README, "Batch jobs": checkpoint.*): what identifies a
+// compatible checkpoint, whether to resume, and collective saving. Rank 0 does the file I/O; the
+// state is broadcast, so a run may resume on any rank count.
 #pragma once
 
 #include <functional>

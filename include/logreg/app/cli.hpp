@@ -1,4 +1,5 @@
-// Command-line parsing for logreg_dist (SPEC §2). Pure: no MPI, no I/O besides reading argv.
+// Command-line parsing for logreg_dist (README, "Command line"). Pure: no MPI, no I/O besides
+// reading argv.
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
-// The resolved configuration of SPEC §3. Parsing is strict: unknown keys, wrong types and
-// out-of-range values raise ConfigError naming the dotted key.
+// The resolved configuration (README, "Configuration"). Parsing is strict: unknown keys, wrong
+// types and out-of-range values raise ConfigError naming the dotted key.
 #pragma once
 
 #include <string>
@@ -58,7 +58,7 @@ struct Config {
   CheckpointConfig checkpoint;
   EarlyStoppingConfig early_stopping;
 
-  // The solver actually run: owlqn whenever l1 > 0 (SPEC §3).
+  // The solver actually run: owlqn whenever l1 > 0 (README, "Solvers").
   std::string effective_solver() const;
 };
 

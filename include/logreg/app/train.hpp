@@ -1,5 +1,6 @@
 // The training run: load shards, build the distributed objective, solve, write the model,
-// metrics and summary. Returns the process exit code (SPEC §2); identical on every rank.
+// metrics and summary. Returns the process exit code (README, "Exit status"); identical on every
+// rank.
 #pragma once
 
 #include <iosfwd>

@@ -1,7 +1,7 @@
-// `logreg_data convert`: LIBSVM or CSV text to the HDF5 layout of SPEC §4, streaming with
-// bounded memory (tens of MB of buffers whatever the input size). Blocks of lines are parsed in
-// parallel and written strictly in input order, so rows keep their order and the output and the
-// errors do not depend on the thread count.
+// `logreg_data convert`: LIBSVM or CSV text to the HDF5 layout of the README ("HDF5 data layout"),
+// streaming with bounded memory (tens of MB of buffers whatever the input size). Blocks of lines
+// are parsed in parallel and written strictly in input order, so rows keep their order and the
+// output and the errors do not depend on the thread count.
 #pragma once
 
 #include <cstdint>

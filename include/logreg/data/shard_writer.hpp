@@ -1,7 +1,8 @@
 // Streams rows, in global order, into one HDF5 file or K shard files in the layout the trainer
-// reads (SPEC §4): dense `X` (n, d) or CSR group `X` {data, indices int32, indptr int64, @shape},
-// labels `y` (n,) float64. Files are written under temporary names and renamed only by finish(),
-// so a failed run leaves no partial output and never clobbers an existing file.
+// reads (README, "HDF5 data layout"): dense `X` (n, d) or CSR group `X` {data, indices int32,
+// indptr int64, @shape}, labels `y` (n,) float64. Files are written under temporary names and
+// renamed only by finish(), so a failed run leaves no partial output and never clobbers an existing
+// file.
 #pragma once
 
 #include <memory>

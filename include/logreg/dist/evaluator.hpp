@@ -1,6 +1,7 @@
 // Classification metrics of a model on a data set spread over the ranks, without gathering
 // rows: log-loss and accuracy from reduced sums; ROC AUC from positive/negative histograms of
-// the margins over their global range (one reduce of 2·bins counts), with an error bound.
+// the margins over their global range (2·bins counts), with an error bound. Three reduces per
+// evaluation: the sums, the range, the histograms.
 #pragma once
 
 #include <memory>

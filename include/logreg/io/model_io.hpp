@@ -1,4 +1,5 @@
-// The model file of SPEC §5: coef (d,), intercept (scalar), and attributes describing the fit.
+// The model file (README, "Outputs"): coef (d,), intercept (scalar), and attributes describing the
+// fit.
 #pragma once
 
 #include <map>
