@@ -353,6 +353,7 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
   // point, which is no fit at all (e.g. features so large that every trial step overflows).
   const bool stuck = result.status == SolverStatus::LineSearchFailed && result.iterations == 0 &&
                      start.iteration == 0;
+  const bool keeps_model = writes_model(result.status) && !stuck;
   // The last good state, to resume from; after a normal end, to extend the run from (a larger
   // max_iter or a smaller tol continue where it ended, a rerun ends at once). A failure of that
   // last one must not cost the model: it is reported after the model is written.
@@ -361,7 +362,7 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
     try {
       checkpointer.save(result.state);
     } catch (const Error& e) {
-      if (!writes_model(result.status) || stuck) throw;
+      if (!keeps_model) throw;
       final_checkpoint_error = e.what();
     }
   }
@@ -394,9 +395,9 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
   const Vec theta = objective.to_model(use_best ? best.x : result.point.x);
   const bool converged = result.status == SolverStatus::Converged;
   EvalMetrics test_metrics;
-  if (test && writes_model(result.status) && !stuck) test_metrics = test->evaluate(theta);
+  if (test && keeps_model) test_metrics = test->evaluate(theta);
   int code = stuck ? kExitNumerical : exit_code_for(result.status);
-  if (writes_model(result.status) && !stuck) {
+  if (keeps_model) {
     ModelRecord model;
     model.coef = theta.head(n_features);
     model.intercept = theta[n_features];
@@ -454,7 +455,7 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
         .add("n_samples", static_cast<long>(objective.global_rows()))
         .add("n_features", static_cast<long>(n_features));
     if (use_best) summary.add("best_iteration", best.iteration).add("selected_by", es.metric);
-    if (test && writes_model(result.status) && !stuck) add_metrics(summary, "test_", test_metrics);
+    if (test && keeps_model) add_metrics(summary, "test_", test_metrics);
     metrics->write(summary);
     out << format("%s after %d iterations: objective %.12e, |grad| %.3e (tol %.1e)\n",
                   converged ? "converged" : ("stopped: " + std::string(to_string(result.status))).c_str(),

@@ -52,16 +52,17 @@ FileLayout scan_file(const DataSource& source, const std::string& path) {
     }
     f.rows = shape[0];
     f.cols = shape[1];
-    for (const char* part : {"indices", "indptr"}) {
-      const h5::Dataset ds = file.open_dataset(g + "/" + part);
-      const auto cls = ds.type_class();
+    const h5::Dataset indptr_ds = file.open_dataset(g + "/indptr");
+    const h5::Dataset indices_ds = file.open_dataset(g + "/indices");
+    for (const h5::Dataset* ds : {&indices_ds, &indptr_ds}) {
+      const auto cls = ds->type_class();
       if (cls != H5T_INTEGER && cls != H5T_FLOAT) {
-        throw DataError(ds.where() + ": must be an integer type");
+        throw DataError(ds->where() + ": must be an integer type");
       }
     }
-    auto indptr = file.open_dataset(g + "/indptr").shape();
+    auto indptr = indptr_ds.shape();
     auto data = file.open_dataset(g + "/data").shape();
-    auto indices = file.open_dataset(g + "/indices").shape();
+    auto indices = indices_ds.shape();
     if (indptr.size() != 1 || static_cast<Index>(indptr[0]) != f.rows + 1) {
       throw DataError(path + ":/" + g + "/indptr: expected " + std::to_string(f.rows + 1) +
                       " entries (shape[0] + 1)");
@@ -71,7 +72,7 @@ FileLayout scan_file(const DataSource& source, const std::string& path) {
     }
     f.nnz = static_cast<int64_t>(data[0]);
     int64_t last = 0;
-    file.open_dataset(g + "/indptr").read_rows(f.rows, 1, H5T_NATIVE_INT64, &last);
+    indptr_ds.read_rows(f.rows, 1, H5T_NATIVE_INT64, &last);
     if (last != f.nnz) {
       throw DataError(path + ":/" + g + "/indptr: last entry " + std::to_string(last) +
                       " != number of stored values " + std::to_string(f.nnz));

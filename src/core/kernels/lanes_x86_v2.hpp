@@ -84,34 +84,20 @@ LANES_INLINE void combine4(V a, V b, V c, V d, double* out) {
 
 // Rows of the residuals go two at a time, one register (passes.hpp): a packet of eight rows in
 // four registers would not leave enough of the sixteen for exp and log1p.
-struct P {
-  __m128d v;
-};
+}  // namespace
+
+#include "lanes_register.hpp"
+
+namespace {
+
+using P = Reg<16>;
 constexpr int kPacket = 2;
-LANES_INLINE P psplat(double a) { return {_mm_set1_pd(a)}; }
+LANES_INLINE P psplat(double a) { return splat<16>(a); }
 LANES_INLINE P pload(const double* p) { return {_mm_loadu_pd(p)}; }
 LANES_INLINE P pload_first(const double* p, int) { return {_mm_load_sd(p)}; }  // m = 1
 LANES_INLINE void pstore(double* p, P a) { _mm_storeu_pd(p, a.v); }
 LANES_INLINE void pstore_first(double* p, P a, int) { _mm_store_sd(p, a.v); }
-LANES_INLINE P add(P a, P b) { return {_mm_add_pd(a.v, b.v)}; }
-LANES_INLINE P sub(P a, P b) { return {_mm_sub_pd(a.v, b.v)}; }
-LANES_INLINE P mul(P a, P b) { return {_mm_mul_pd(a.v, b.v)}; }
-LANES_INLINE P div(P a, P b) { return {_mm_div_pd(a.v, b.v)}; }
 LANES_INLINE P madd(P a, P b, P c) { return add(mul(a, b), c); }
-LANES_INLINE P max(P a, P b) { return {_mm_max_pd(a.v, b.v)}; }
-LANES_INLINE P abs(P a) { return {_mm_andnot_pd(_mm_set1_pd(-0.0), a.v)}; }
-LANES_INLINE P select_ge(P x, P t, P a, P b) {
-  return {_mm_blendv_pd(b.v, a.v, _mm_cmpge_pd(x.v, t.v))};
-}
-LANES_INLINE P round_nearest(P a) {
-  return {_mm_round_pd(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)};
-}
-// 2^k for integral k in [−1022, 1023]: k + 1.5·2⁵² holds k in its low bits.
-LANES_INLINE P pow2i(P k) {
-  const __m128i bits = _mm_castpd_si128(_mm_add_pd(k.v, _mm_set1_pd(0x1.8p52)));
-  const __m128i e = _mm_add_epi64(bits, _mm_set1_epi64x(1023 - (int64_t{1} << 51)));
-  return {_mm_castsi128_pd(_mm_slli_epi64(e, 52))};
-}
 // Rows c, c+1 are lanes c mod 8 and the next.
 LANES_INLINE void add_packet(V& sums, P a, int lane) {
   __m128d& pair = sums.p[lane / 2];

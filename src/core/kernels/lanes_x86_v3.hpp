@@ -59,13 +59,6 @@ LANES_INLINE V madd(V a, V b, V c) {
   return {_mm256_fmadd_pd(a.lo, b.lo, c.lo), _mm256_fmadd_pd(a.hi, b.hi, c.hi)};
 }
 LANES_INLINE double madd1(double a, double b, double c) { return __builtin_fma(a, b, c); }
-// 2^k for integral k in [−1022, 1023]: k + 1.5·2⁵² holds k in its low bits.
-LANES_INLINE __m256d pow2i(__m256d k) {
-  const __m256i bits = _mm256_castpd_si256(_mm256_add_pd(k, _mm256_set1_pd(0x1.8p52)));
-  const __m256i e = _mm256_add_epi64(bits, _mm256_set1_epi64x(1023 - (int64_t{1} << 51)));
-  return _mm256_castsi256_pd(_mm256_slli_epi64(e, 52));
-}
-
 LANES_INLINE double combine(V a) {
   const __m256d pairs = _mm256_hadd_pd(a.lo, a.hi);  // l0+l1, l4+l5, l2+l3, l6+l7
   const __m128d quads = _mm_add_pd(_mm256_castpd256_pd128(pairs), _mm256_extractf128_pd(pairs, 1));
@@ -87,29 +80,20 @@ LANES_INLINE void combine4(V a, V b, V c, V d, double* out) {
 
 // Rows of the residuals go four at a time, one register (passes.hpp): a packet of eight rows in
 // two registers would not leave enough of the sixteen for exp and log1p.
-struct P {
-  __m256d v;
-};
+}  // namespace
+
+#include "lanes_register.hpp"
+
+namespace {
+
+using P = Reg<32>;
 constexpr int kPacket = 4;
-LANES_INLINE P psplat(double a) { return {_mm256_set1_pd(a)}; }
+LANES_INLINE P psplat(double a) { return splat<32>(a); }
 LANES_INLINE P pload(const double* p) { return {_mm256_loadu_pd(p)}; }
 LANES_INLINE P pload_first(const double* p, int m) { return {_mm256_maskload_pd(p, mask_lo(m))}; }
 LANES_INLINE void pstore(double* p, P a) { _mm256_storeu_pd(p, a.v); }
 LANES_INLINE void pstore_first(double* p, P a, int m) { _mm256_maskstore_pd(p, mask_lo(m), a.v); }
-LANES_INLINE P add(P a, P b) { return {_mm256_add_pd(a.v, b.v)}; }
-LANES_INLINE P sub(P a, P b) { return {_mm256_sub_pd(a.v, b.v)}; }
-LANES_INLINE P mul(P a, P b) { return {_mm256_mul_pd(a.v, b.v)}; }
-LANES_INLINE P div(P a, P b) { return {_mm256_div_pd(a.v, b.v)}; }
 LANES_INLINE P madd(P a, P b, P c) { return {_mm256_fmadd_pd(a.v, b.v, c.v)}; }
-LANES_INLINE P max(P a, P b) { return {_mm256_max_pd(a.v, b.v)}; }
-LANES_INLINE P abs(P a) { return {_mm256_andnot_pd(_mm256_set1_pd(-0.0), a.v)}; }
-LANES_INLINE P select_ge(P x, P t, P a, P b) {
-  return {_mm256_blendv_pd(b.v, a.v, _mm256_cmp_pd(x.v, t.v, _CMP_GE_OQ))};
-}
-LANES_INLINE P round_nearest(P a) {
-  return {_mm256_round_pd(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)};
-}
-LANES_INLINE P pow2i(P k) { return {pow2i(k.v)}; }
 // Rows c … c+3 are lanes 0–3 or 4–7 (lane = c mod 8).
 LANES_INLINE void add_packet(V& sums, P a, int lane) {
   if (lane == 0) {

@@ -15,14 +15,18 @@ namespace {
 
 #define LANES_INLINE [[gnu::always_inline]] inline
 
-struct V {
-  __m512d v;
-};
+}  // namespace
+
+#include "lanes_register.hpp"
+
+namespace {
+
+using V = Reg<64>;
 
 LANES_INLINE __mmask8 first_mask(int m) { return static_cast<__mmask8>((1u << m) - 1); }
 
 LANES_INLINE V zero() { return {_mm512_setzero_pd()}; }
-LANES_INLINE V set1(double a) { return {_mm512_set1_pd(a)}; }
+LANES_INLINE V set1(double a) { return splat<64>(a); }
 LANES_INLINE V load(const double* p) { return {_mm512_loadu_pd(p)}; }
 LANES_INLINE V load(const float* p) { return {_mm512_cvtps_pd(_mm256_loadu_ps(p))}; }
 // The first m (0 < m < 8) entries, zeros after; the others are never read.
@@ -33,28 +37,8 @@ LANES_INLINE V load_first(const float* p, int m) {
 LANES_INLINE void store(double* p, V a) { _mm512_storeu_pd(p, a.v); }
 LANES_INLINE void store_first(double* p, V a, int m) { _mm512_mask_storeu_pd(p, first_mask(m), a.v); }
 
-LANES_INLINE V add(V a, V b) { return {_mm512_add_pd(a.v, b.v)}; }
-LANES_INLINE V sub(V a, V b) { return {_mm512_sub_pd(a.v, b.v)}; }
-LANES_INLINE V mul(V a, V b) { return {_mm512_mul_pd(a.v, b.v)}; }
-LANES_INLINE V div(V a, V b) { return {_mm512_div_pd(a.v, b.v)}; }
 LANES_INLINE V madd(V a, V b, V c) { return {_mm512_fmadd_pd(a.v, b.v, c.v)}; }
 LANES_INLINE double madd1(double a, double b, double c) { return __builtin_fma(a, b, c); }
-// a > b ? a : b (so b when either is NaN), as MAXPD.
-LANES_INLINE V max(V a, V b) { return {_mm512_max_pd(a.v, b.v)}; }
-LANES_INLINE V abs(V a) { return {_mm512_abs_pd(a.v)}; }
-// x >= t ? a : b (b when x is NaN).
-LANES_INLINE V select_ge(V x, V t, V a, V b) {
-  return {_mm512_mask_blend_pd(_mm512_cmp_pd_mask(x.v, t.v, _CMP_GE_OQ), b.v, a.v)};
-}
-LANES_INLINE V round_nearest(V a) {
-  return {_mm512_roundscale_pd(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)};
-}
-// 2^k for integral k in [−1022, 1023]: k + 1.5·2⁵² holds k in its low bits.
-LANES_INLINE V pow2i(V k) {
-  const __m512i bits = _mm512_castpd_si512(_mm512_add_pd(k.v, _mm512_set1_pd(0x1.8p52)));
-  const __m512i e = _mm512_add_epi64(bits, _mm512_set1_epi64(1023 - (int64_t{1} << 51)));
-  return {_mm512_castsi512_pd(_mm512_slli_epi64(e, 52))};
-}
 LANES_INLINE double combine(V a) {
   const __m256d lo = _mm512_castpd512_pd256(a.v), hi = _mm512_extractf64x4_pd(a.v, 1);
   // (l0+l1), (l2+l3) | (l4+l5), (l6+l7)
@@ -80,7 +64,7 @@ LANES_INLINE void combine4(V a, V b, V c, V d, double* out) {
 // Rows of the residuals go eight at a time, one V (passes.hpp).
 using P = V;
 constexpr int kPacket = 8;
-LANES_INLINE P psplat(double a) { return set1(a); }
+LANES_INLINE P psplat(double a) { return splat<64>(a); }
 LANES_INLINE P pload(const double* p) { return load(p); }
 LANES_INLINE P pload_first(const double* p, int m) { return load_first(p, m); }
 LANES_INLINE void pstore(double* p, V a) { store(p, a); }
