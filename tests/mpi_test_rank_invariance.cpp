@@ -80,7 +80,7 @@ Vec train(Communicator& comm, const std::vector<std::string>& paths, const std::
   DistributedObjective obj(make_local_objective(std::move(data.shard)), comm,
                            {1e-3, solver == "owlqn_l1" ? 1e-3 : 0.0, true, standardize});
   SolverParams sp;
-  sp.name = solver == "owlqn_l1" ? "owlqn" : solver;
+  sp.name = parse_solver_kind(solver == "owlqn_l1" ? "owlqn" : solver);
   sp.max_iter = iterations;
   sp.tol = 1e-14;  // run all iterations
   SolverState start;
@@ -137,7 +137,7 @@ TEST_P(ConvergedInvariance, SameOptimumOnAnyRankCount) {
     DistributedObjective obj(make_local_objective(std::move(data.shard)), comm,
                              {1e-2, solver == "owlqn" ? 1e-2 : 0.0, true, true});
     SolverParams sp;
-    sp.name = solver;
+    sp.name = parse_solver_kind(solver);
     sp.max_iter = 50000;
     // θ is within ~‖∇J‖/μ of the optimum (μ ≥ l2 = 1e-2): 1e-12 puts both runs within ~1e-10.
     sp.tol = 1e-12;

@@ -27,12 +27,12 @@ TEST(Config, DefaultsMatchTheSpec) {
   EXPECT_EQ(c.data.features, "X");
   EXPECT_EQ(c.data.labels, "y");
   EXPECT_TRUE(c.data.weights.empty());
-  EXPECT_EQ(c.data.dtype, "float64");
+  EXPECT_EQ(c.data.dtype, Precision::Float64);
   EXPECT_TRUE(c.model.fit_intercept);
   EXPECT_DOUBLE_EQ(c.model.l2, 1e-4);
   EXPECT_DOUBLE_EQ(c.model.l1, 0.0);
   EXPECT_FALSE(c.model.standardize);
-  EXPECT_EQ(c.solver.name, "lbfgs");
+  EXPECT_EQ(c.solver.name, SolverKind::Lbfgs);
   EXPECT_EQ(c.solver.max_iter, 200);
   EXPECT_DOUBLE_EQ(c.solver.tol, 1e-6);
   EXPECT_DOUBLE_EQ(c.solver.learning_rate, 0.0);
@@ -42,7 +42,7 @@ TEST(Config, DefaultsMatchTheSpec) {
   EXPECT_EQ(c.output.log_every, 1);
   EXPECT_TRUE(c.checkpoint.path.empty());
   EXPECT_EQ(c.checkpoint.every, 10);
-  EXPECT_EQ(c.checkpoint.resume, "auto");
+  EXPECT_EQ(c.checkpoint.resume, ResumeMode::Auto);
 }
 
 TEST(Config, ListsGlobsAndOverrides) {
@@ -59,8 +59,8 @@ TEST(Config, ListsGlobsAndOverrides) {
 
 TEST(Config, L1SelectsOwlqn) {
   Config c = parse_config(kMinimal, "cfg.yaml", {"model.l1=0.01"});
-  EXPECT_EQ(c.effective_solver(), "owlqn");
-  EXPECT_EQ(parse_config(kMinimal, "cfg.yaml").effective_solver(), "lbfgs");
+  EXPECT_EQ(c.effective_solver(), SolverKind::Owlqn);
+  EXPECT_EQ(parse_config(kMinimal, "cfg.yaml").effective_solver(), SolverKind::Lbfgs);
 }
 
 TEST(Config, PrintedConfigRoundTrips) {

@@ -390,7 +390,7 @@ Vec solve_with(const KernelSet& k, const RowMatrix<double>& X, const Vec& y) {
   SerialCommunicator comm;
   DistributedObjective obj(make_local_objective(test::dense_shard(X, y), k), comm, {1e-3, 0.0, true, true});
   SolverParams sp;
-  sp.name = "lbfgs";
+  sp.name = SolverKind::Lbfgs;
   sp.max_iter = 500;
   sp.tol = 1e-10;
   SolverState start;

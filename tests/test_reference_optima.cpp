@@ -104,7 +104,7 @@ std::unique_ptr<DistributedObjective> make_objective(const Data& d, SerialCommun
 
 SolveResult run(DistributedObjective& obj, const std::string& solver, int max_iter, double tol) {
   SolverParams sp;
-  sp.name = solver;
+  sp.name = parse_solver_kind(solver);
   sp.max_iter = max_iter;
   sp.tol = tol;
   sp.learning_rate = 0.0;

@@ -19,7 +19,7 @@ Fit fit(Shard shard, RegularizationParams reg, const std::string& solver) {
   SerialCommunicator comm;
   DistributedObjective obj(make_local_objective(std::move(shard)), comm, reg);
   SolverParams sp;
-  sp.name = solver;
+  sp.name = parse_solver_kind(solver);
   sp.max_iter = 5000;
   sp.tol = 1e-12;
   SolverState start;

@@ -39,7 +39,7 @@ SolveResult solve(const Fixture& f, const std::string& name, double l2, int max_
   DistributedObjective obj(make_local_objective(test::dense_shard(f.X, f.y)), comm,
                            {l2, 0.0, true, false});
   SolverParams sp;
-  sp.name = name;
+  sp.name = parse_solver_kind(name);
   sp.max_iter = max_iter;
   sp.tol = tol;
   SolverState start;
@@ -81,7 +81,7 @@ TEST(Solvers, GdWithFixedStepDecreasesMonotonically) {
   DistributedObjective obj(make_local_objective(test::dense_shard(f.X, f.y)), comm,
                            {1e-2, 0.0, true, false});
   SolverParams sp;
-  sp.name = "gd";
+  sp.name = SolverKind::Gd;
   sp.learning_rate = 0.1;
   sp.max_iter = 200;
   std::vector<double> values;
@@ -105,7 +105,7 @@ TEST(Solvers, DivergingFixedStepReportsNonFiniteAndKeepsLastGoodPoint) {
   DistributedObjective obj(make_local_objective(test::dense_shard(X, y)), comm,
                            {1.0, 0.0, true, false});
   SolverParams sp;
-  sp.name = "gd";
+  sp.name = SolverKind::Gd;
   sp.learning_rate = 1e3;
   sp.max_iter = 10000;
   SolverState start;
@@ -145,7 +145,7 @@ class TolZero : public ::testing::TestWithParam<std::string> {
     DistributedObjective obj(make_local_objective(test::dense_shard(X, y)), comm,
                              {1e-2, l1, true, false});
     SolverParams sp;
-    sp.name = GetParam();
+    sp.name = parse_solver_kind(GetParam());
     sp.max_iter = max_iter;
     sp.tol = 0.0;
     SolverState start;
@@ -198,7 +198,7 @@ TEST(Solvers, InterruptIsObservedAfterTheIteration) {
   int calls = 0;
   obj.set_stop_source([&] { return ++calls > 5; });
   SolverParams sp;
-  sp.name = "lbfgs";
+  sp.name = SolverKind::Lbfgs;
   SolverState start;
   start.x = Vec::Zero(obj.dim());
   SolveResult r = minimize(obj, start, sp, nullptr);

@@ -28,7 +28,7 @@ Result train_file(const std::string& path, Precision dtype, const std::string& s
   DistributedObjective obj(make_local_objective(std::move(shard)), comm,
                            {1e-2, solver == "owlqn" ? 1e-3 : 0.0, true, standardize});
   SolverParams sp;
-  sp.name = solver;
+  sp.name = parse_solver_kind(solver);
   sp.max_iter = max_iter;
   sp.tol = tol;
   SolverState start;

@@ -3,6 +3,7 @@
 // from.
 #pragma once
 
+#include <cstdio>
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -30,6 +31,17 @@ class Error : public std::runtime_error {
 struct ConfigError : Error {
   explicit ConfigError(const std::string& what) : Error(kExitUsage, what) {}
 };
+
+// A number as the config prints it (README, "Configuration": --print-config): shortest exact
+// form up to 17 digits, always with a decimal point or exponent ("-1.0", "1e-06"). Error
+// messages quote values this way.
+inline std::string config_number(double v) {
+  std::string s = std::to_string(v);  // fallback for the impossible snprintf failure
+  char buf[40];
+  if (std::snprintf(buf, sizeof buf, "%.17g", v) > 0) s = buf;
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s;
+}
 
 // Bad, missing or unreadable data and I/O failures.
 struct DataError : Error {

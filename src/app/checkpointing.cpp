@@ -62,9 +62,10 @@ std::vector<double> pack(const SolverState& s, const std::optional<BestPoint>& b
   out.insert(out.end(), s.scalars.begin(), s.scalars.end());
   out.push_back(best ? 1.0 : 0.0);
   if (best) {
-    out.push_back(static_cast<double>(best->values.size()));
+    const std::vector<double> values = best->values();
+    out.push_back(static_cast<double>(values.size()));
     out.push_back(static_cast<double>(best->x.size()));
-    out.insert(out.end(), best->values.begin(), best->values.end());
+    out.insert(out.end(), values.begin(), values.end());
     out.insert(out.end(), best->x.data(), best->x.data() + best->x.size());
   }
   return out;
@@ -91,8 +92,8 @@ SolverState unpack(const std::vector<double>& in, const std::string& solver,
     const size_t nvalues = static_cast<size_t>(in[at]), nx = static_cast<size_t>(in[at + 1]);
     at += 2;
     BestPoint b;
-    b.values.assign(in.begin() + static_cast<long>(at),
-                    in.begin() + static_cast<long>(at + nvalues));
+    b.set_values(
+        {in.begin() + static_cast<long>(at), in.begin() + static_cast<long>(at + nvalues)});
     at += nvalues;
     b.x = take(nx);
     best = std::move(b);
@@ -103,9 +104,9 @@ SolverState unpack(const std::vector<double>& in, const std::string& solver,
 // What early stopping's best point depends on (metric and validation files); empty when early
 // stopping is off.
 std::string best_fingerprint(const Config& c) {
-  if (c.early_stopping.metric.empty()) return "";
+  if (!c.early_stopping.enabled()) return "";
   std::ostringstream os;
-  os << "early_stopping.metric=" << c.early_stopping.metric << "\n";
+  os << "early_stopping.metric=" << to_string(c.early_stopping.metric) << "\n";
   for (size_t k = 0; k < c.data.validation.size(); ++k) {
     os << "data.validation" << k << "=" << c.data.validation[k] << "\n";
   }
@@ -119,13 +120,14 @@ std::string config_fingerprint(const Config& c) {
   os << "data.features=" << c.data.features << "\n"
      << "data.labels=" << c.data.labels << "\n"
      << "data.weights=" << c.data.weights << "\n"
-     << "data.dtype=" << c.data.dtype << "\n"
+     << "data.dtype=" << to_string(c.data.dtype) << "\n"
      << "model.fit_intercept=" << (c.model.fit_intercept ? "true" : "false") << "\n"
      << "model.l2=" << g17(c.model.l2) << "\n"
      << "model.l1=" << g17(c.model.l1) << "\n"
      << "model.standardize=" << (c.model.standardize ? "true" : "false") << "\n"
-     << "solver.name=" << c.effective_solver() << "\n"
-     << "solver.learning_rate=" << (c.solver.learning_rate > 0 ? g17(c.solver.learning_rate) : "auto") << "\n"
+     << "solver.name=" << to_string(c.effective_solver()) << "\n"
+     << "solver.learning_rate="
+     << (c.solver.learning_rate > 0 ? g17(c.solver.learning_rate) : "auto") << "\n"
      << "solver.memory=" << c.solver.memory << "\n";
   return os.str();
 }
@@ -165,10 +167,10 @@ SolverState Checkpointer::start_state(Index dim, const std::string& solver, std:
     if (!comm_.is_root()) return;
     ensure_parent_directory(path_, "checkpoint.path");
     remove_stale_temporaries(path_);
-    if (resume_ == "never") return;
+    if (resume_ == ResumeMode::Never) return;
     std::optional<Checkpoint> c = read_checkpoint(path_);
     if (!c) {
-      if (resume_ == "require") {
+      if (resume_ == ResumeMode::Require) {
         throw ConfigError("checkpoint.resume is 'require' but " + path_ + " does not exist");
       }
       return;
@@ -196,16 +198,14 @@ SolverState Checkpointer::start_state(Index dim, const std::string& solver, std:
                           " chose its best point by another early-stopping rule (" + diff + ")" +
                           hint);
       }
-      if (c->best->x.size() != dim || c->best->values.size() != BestPoint::kValues) {
+      if (c->best->x.size() != dim) {
         throw DataError(path_ + ": malformed best point (" + std::to_string(c->best->x.size()) +
-                        " parameters, " + std::to_string(c->best->values.size()) + " values)");
+                        " parameters)");
       }
     }
     packed = pack(c->state, c->best);
     out << "resuming from " << path_ << " at iteration " << c->state.iteration;
-    if (c->best)
-      out << " (early stopping: best so far at iteration "
-          << static_cast<long long>(c->best->values[1]) << ")";
+    if (c->best) out << " (early stopping: best so far at iteration " << c->best->iteration << ")";
     if (!best_fingerprint_.empty() && !c->best)
       out << " (it holds no best point for early stopping)";
     out << "\n";

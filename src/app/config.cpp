@@ -5,6 +5,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <optional>
 
 #include "logreg/errors.hpp"
 
@@ -87,79 +88,140 @@ void emit_optional(YAML::Emitter& e, const std::string& s) {
   if (s.empty()) e << YAML::Null; else e << s;
 }
 
-std::string fmt_double(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  std::string s = buf;
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
-  return s;
+// How one type of value is read from YAML (ConfigError naming the key) and written back.
+template <typename T>
+struct Codec {
+  T (*read)(const YAML::Node&, const std::string&);
+  void (*write)(YAML::Emitter&, const T&);
+};
+
+// A name ↔ value table for an enum-valued key; `null_value`, when set, is what null means.
+template <typename E>
+struct Choices {
+  std::vector<std::pair<const char*, E>> names;
+  std::optional<E> null_value;
+
+  E read(const YAML::Node& node, const std::string& key) const {
+    if (null_value && is_null(node)) return *null_value;
+    const std::string s = read_string(node, key);
+    for (const auto& [name, value] : names) {
+      if (s == name) return value;
+    }
+    std::string expected = null_value ? "null" : "";
+    for (size_t i = 0; i < names.size(); ++i) {
+      expected += expected.empty() ? "" : (i + 1 == names.size() ? " or " : ", ");
+      expected += names[i].first;
+    }
+    throw ConfigError(key + ": expected " + expected + ", got '" + s + "'");
+  }
+  const char* name(E value) const {
+    for (const auto& [n, v] : names) {
+      if (v == value) return n;
+    }
+    return "";
+  }
+};
+
+const Choices<Precision> kPrecisions{
+    {{"float64", Precision::Float64}, {"float32", Precision::Float32}}, {}};
+const Choices<ResumeMode> kResumeModes{
+    {{"auto", ResumeMode::Auto}, {"never", ResumeMode::Never}, {"require", ResumeMode::Require}},
+    {}};
+const Choices<StopMetric> kStopMetrics{{{"val_logloss", StopMetric::ValLogloss},
+                                        {"val_auc", StopMetric::ValAuc},
+                                        {"val_accuracy", StopMetric::ValAccuracy}},
+                                       StopMetric::None};
+
+template <typename E, const Choices<E>& table>
+constexpr Codec<E> choice_codec() {
+  return {[](const YAML::Node& n, const std::string& k) { return table.read(n, k); },
+          [](YAML::Emitter& e, const E& v) {
+            if (table.null_value && v == *table.null_value)
+              e << YAML::Null;
+            else
+              e << table.name(v);
+          }};
 }
 
-// Keys in the order the README's configuration table lists them; the table drives parsing,
-// printing and validation.
+const Codec<std::vector<std::string>> kPaths{read_paths, emit_paths};
+const Codec<std::string> kString{read_string,
+                                 [](YAML::Emitter& e, const std::string& s) { e << s; }};
+const Codec<std::string> kOptionalString{read_optional_string, emit_optional};
+const Codec<bool> kBool{read_bool, [](YAML::Emitter& e, const bool& v) { e << v; }};
+const Codec<int> kInt{read_int, [](YAML::Emitter& e, const int& v) { e << v; }};
+const Codec<double> kNumber{read_number,
+                            [](YAML::Emitter& e, const double& v) { e << config_number(v); }};
+const Codec<SolverKind> kSolverKind{
+    [](const YAML::Node& n, const std::string& k) {
+      return parse_solver_kind(read_string(n, k), k);
+    },
+    [](YAML::Emitter& e, const SolverKind& v) { e << to_string(v); }};
+// solver.learning_rate: 'auto' (stored as 0) or a finite number > 0.
+const Codec<double> kLearningRate{
+    [](const YAML::Node& n, const std::string& k) {
+      if (n.IsScalar() && n.Scalar() == "auto") return 0.0;
+      const double v = scalar_as<double>(n, k, "'auto' or a number > 0");
+      if (!(v > 0) || !std::isfinite(v)) {
+        throw ConfigError(k + ": must be 'auto' or a finite number > 0, got " + describe(n));
+      }
+      return v;
+    },
+    [](YAML::Emitter& e, const double& v) {
+      if (v > 0)
+        e << config_number(v);
+      else
+        e << "auto";
+    }};
+
+// The key `name` is member `Member` of section `Section` of Config, read and written by `codec`.
+template <auto Section, auto Member, typename T>
+std::pair<std::string, Field> key(const char* name, const Codec<T>& codec) {
+  return {name,
+          {[read = codec.read](Config& c, const YAML::Node& n, const std::string& k) {
+             (c.*Section).*Member = read(n, k);
+           },
+           [write = codec.write](const Config& c, YAML::Emitter& e) {
+             write(e, (c.*Section).*Member);
+           }}};
+}
+
+// Keys in the order the README's configuration table lists them; the table drives parsing and
+// printing.
 const std::vector<std::pair<std::string, Field>>& fields() {
+  constexpr auto data = &Config::data;
+  constexpr auto model = &Config::model;
+  constexpr auto solver = &Config::solver;
+  constexpr auto output = &Config::output;
+  constexpr auto checkpoint = &Config::checkpoint;
+  constexpr auto stopping = &Config::early_stopping;
   static const std::vector<std::pair<std::string, Field>> table = {
-      {"data.train", {[](Config& c, const YAML::Node& n, const std::string& k) { c.data.train = read_paths(n, k); },
-                      [](const Config& c, YAML::Emitter& e) { emit_paths(e, c.data.train); }}},
-      {"data.features", {[](Config& c, const YAML::Node& n, const std::string& k) { c.data.features = read_string(n, k); },
-                         [](const Config& c, YAML::Emitter& e) { e << c.data.features; }}},
-      {"data.labels", {[](Config& c, const YAML::Node& n, const std::string& k) { c.data.labels = read_string(n, k); },
-                       [](const Config& c, YAML::Emitter& e) { e << c.data.labels; }}},
-      {"data.weights", {[](Config& c, const YAML::Node& n, const std::string& k) { c.data.weights = read_optional_string(n, k); },
-                        [](const Config& c, YAML::Emitter& e) { emit_optional(e, c.data.weights); }}},
-      {"data.validation", {[](Config& c, const YAML::Node& n, const std::string& k) { c.data.validation = read_paths(n, k); },
-                           [](const Config& c, YAML::Emitter& e) { emit_paths(e, c.data.validation); }}},
-      {"data.test", {[](Config& c, const YAML::Node& n, const std::string& k) { c.data.test = read_paths(n, k); },
-                     [](const Config& c, YAML::Emitter& e) { emit_paths(e, c.data.test); }}},
-      {"data.dtype", {[](Config& c, const YAML::Node& n, const std::string& k) { c.data.dtype = read_string(n, k); },
-                      [](const Config& c, YAML::Emitter& e) { e << c.data.dtype; }}},
-      {"model.fit_intercept", {[](Config& c, const YAML::Node& n, const std::string& k) { c.model.fit_intercept = read_bool(n, k); },
-                               [](const Config& c, YAML::Emitter& e) { e << c.model.fit_intercept; }}},
-      {"model.l2", {[](Config& c, const YAML::Node& n, const std::string& k) { c.model.l2 = read_number(n, k); },
-                    [](const Config& c, YAML::Emitter& e) { e << fmt_double(c.model.l2); }}},
-      {"model.l1", {[](Config& c, const YAML::Node& n, const std::string& k) { c.model.l1 = read_number(n, k); },
-                    [](const Config& c, YAML::Emitter& e) { e << fmt_double(c.model.l1); }}},
-      {"model.standardize", {[](Config& c, const YAML::Node& n, const std::string& k) { c.model.standardize = read_bool(n, k); },
-                             [](const Config& c, YAML::Emitter& e) { e << c.model.standardize; }}},
-      {"solver.name", {[](Config& c, const YAML::Node& n, const std::string& k) { c.solver.name = read_string(n, k); },
-                       [](const Config& c, YAML::Emitter& e) { e << c.solver.name; }}},
-      {"solver.max_iter", {[](Config& c, const YAML::Node& n, const std::string& k) { c.solver.max_iter = read_int(n, k); },
-                           [](const Config& c, YAML::Emitter& e) { e << c.solver.max_iter; }}},
-      {"solver.tol", {[](Config& c, const YAML::Node& n, const std::string& k) { c.solver.tol = read_number(n, k); },
-                      [](const Config& c, YAML::Emitter& e) { e << fmt_double(c.solver.tol); }}},
-      {"solver.learning_rate",
-       {[](Config& c, const YAML::Node& n, const std::string& k) {
-          if (n.IsScalar() && n.Scalar() == "auto") {
-            c.solver.learning_rate = 0.0;
-            return;
-          }
-          double v = scalar_as<double>(n, k, "'auto' or a number > 0");
-          if (!(v > 0) || !std::isfinite(v)) throw ConfigError(k + ": must be 'auto' or a finite number > 0, got " + describe(n));
-          c.solver.learning_rate = v;
-        },
-        [](const Config& c, YAML::Emitter& e) {
-          if (c.solver.learning_rate > 0) e << fmt_double(c.solver.learning_rate); else e << "auto";
-        }}},
-      {"solver.memory", {[](Config& c, const YAML::Node& n, const std::string& k) { c.solver.memory = read_int(n, k); },
-                         [](const Config& c, YAML::Emitter& e) { e << c.solver.memory; }}},
-      {"output.model", {[](Config& c, const YAML::Node& n, const std::string& k) { c.output.model = read_string(n, k); },
-                        [](const Config& c, YAML::Emitter& e) { e << c.output.model; }}},
-      {"output.metrics", {[](Config& c, const YAML::Node& n, const std::string& k) { c.output.metrics = read_optional_string(n, k); },
-                          [](const Config& c, YAML::Emitter& e) { emit_optional(e, c.output.metrics); }}},
-      {"output.log_every", {[](Config& c, const YAML::Node& n, const std::string& k) { c.output.log_every = read_int(n, k); },
-                            [](const Config& c, YAML::Emitter& e) { e << c.output.log_every; }}},
-      {"checkpoint.path", {[](Config& c, const YAML::Node& n, const std::string& k) { c.checkpoint.path = read_optional_string(n, k); },
-                           [](const Config& c, YAML::Emitter& e) { emit_optional(e, c.checkpoint.path); }}},
-      {"checkpoint.every", {[](Config& c, const YAML::Node& n, const std::string& k) { c.checkpoint.every = read_int(n, k); },
-                            [](const Config& c, YAML::Emitter& e) { e << c.checkpoint.every; }}},
-      {"checkpoint.resume", {[](Config& c, const YAML::Node& n, const std::string& k) { c.checkpoint.resume = read_string(n, k); },
-                             [](const Config& c, YAML::Emitter& e) { e << c.checkpoint.resume; }}},
-      {"early_stopping.metric", {[](Config& c, const YAML::Node& n, const std::string& k) { c.early_stopping.metric = read_optional_string(n, k); },
-                                 [](const Config& c, YAML::Emitter& e) { emit_optional(e, c.early_stopping.metric); }}},
-      {"early_stopping.patience", {[](Config& c, const YAML::Node& n, const std::string& k) { c.early_stopping.patience = read_int(n, k); },
-                                   [](const Config& c, YAML::Emitter& e) { e << c.early_stopping.patience; }}},
-      {"early_stopping.min_delta", {[](Config& c, const YAML::Node& n, const std::string& k) { c.early_stopping.min_delta = read_number(n, k); },
-                                    [](const Config& c, YAML::Emitter& e) { e << fmt_double(c.early_stopping.min_delta); }}},
+      key<data, &DataConfig::train>("data.train", kPaths),
+      key<data, &DataConfig::features>("data.features", kString),
+      key<data, &DataConfig::labels>("data.labels", kString),
+      key<data, &DataConfig::weights>("data.weights", kOptionalString),
+      key<data, &DataConfig::validation>("data.validation", kPaths),
+      key<data, &DataConfig::test>("data.test", kPaths),
+      key<data, &DataConfig::dtype>("data.dtype", choice_codec<Precision, kPrecisions>()),
+      key<model, &ModelConfig::fit_intercept>("model.fit_intercept", kBool),
+      key<model, &ModelConfig::l2>("model.l2", kNumber),
+      key<model, &ModelConfig::l1>("model.l1", kNumber),
+      key<model, &ModelConfig::standardize>("model.standardize", kBool),
+      key<solver, &SolverConfig::name>("solver.name", kSolverKind),
+      key<solver, &SolverConfig::max_iter>("solver.max_iter", kInt),
+      key<solver, &SolverConfig::tol>("solver.tol", kNumber),
+      key<solver, &SolverConfig::learning_rate>("solver.learning_rate", kLearningRate),
+      key<solver, &SolverConfig::memory>("solver.memory", kInt),
+      key<output, &OutputConfig::model>("output.model", kString),
+      key<output, &OutputConfig::metrics>("output.metrics", kOptionalString),
+      key<output, &OutputConfig::log_every>("output.log_every", kInt),
+      key<checkpoint, &CheckpointConfig::path>("checkpoint.path", kOptionalString),
+      key<checkpoint, &CheckpointConfig::every>("checkpoint.every", kInt),
+      key<checkpoint, &CheckpointConfig::resume>("checkpoint.resume",
+                                                 choice_codec<ResumeMode, kResumeModes>()),
+      key<stopping, &EarlyStoppingConfig::metric>("early_stopping.metric",
+                                                  choice_codec<StopMetric, kStopMetrics>()),
+      key<stopping, &EarlyStoppingConfig::patience>("early_stopping.patience", kInt),
+      key<stopping, &EarlyStoppingConfig::min_delta>("early_stopping.min_delta", kNumber),
   };
   return table;
 }
@@ -223,53 +285,57 @@ void check_unique_keys(const YAML::Node& map, const std::string& path, const std
   }
 }
 
-void validate(const Config& c) {
-  if (c.data.train.empty()) throw ConfigError("data.train: required (a file, a list of files or a glob)");
-  if (c.data.features.empty()) throw ConfigError("data.features: must not be empty");
-  if (c.data.labels.empty()) throw ConfigError("data.labels: must not be empty");
-  if (c.data.dtype != "float64" && c.data.dtype != "float32") {
-    throw ConfigError("data.dtype: expected float64 or float32, got '" + c.data.dtype + "'");
+}  // namespace
+
+const char* to_string(Precision dtype) { return kPrecisions.name(dtype); }
+const char* to_string(ResumeMode mode) { return kResumeModes.name(mode); }
+const char* to_string(StopMetric metric) { return kStopMetrics.name(metric); }
+
+void DataConfig::validate() const {
+  if (train.empty()) throw ConfigError("data.train: required (a file, a list of files or a glob)");
+  if (features.empty()) throw ConfigError("data.features: must not be empty");
+  if (labels.empty()) throw ConfigError("data.labels: must not be empty");
+}
+
+void OutputConfig::validate() const {
+  if (model.empty()) throw ConfigError("output.model: must not be empty");
+  if (log_every < 0) {
+    throw ConfigError("output.log_every: must be >= 0, got " + std::to_string(log_every));
   }
-  if (c.model.l2 < 0) throw ConfigError("model.l2: must be >= 0, got " + fmt_double(c.model.l2));
-  if (c.model.l1 < 0) throw ConfigError("model.l1: must be >= 0, got " + fmt_double(c.model.l1));
-  const auto& n = c.solver.name;
-  if (n != "gd" && n != "nesterov" && n != "lbfgs" && n != "newton" && n != "owlqn") {
-    throw ConfigError("solver.name: expected gd, nesterov, lbfgs, newton or owlqn, got '" + n + "'");
-  }
-  if (n == "owlqn" && c.model.l1 <= 0) {
-    throw ConfigError("solver.name: owlqn needs model.l1 > 0");
-  }
-  if (c.solver.max_iter < 0) throw ConfigError("solver.max_iter: must be >= 0, got " + std::to_string(c.solver.max_iter));
-  if (!(c.solver.tol >= 0))
-    throw ConfigError("solver.tol: must be >= 0, got " + fmt_double(c.solver.tol));
-  if (c.solver.memory < 1 || c.solver.memory > 1000) {
-    throw ConfigError("solver.memory: must be in [1, 1000], got " + std::to_string(c.solver.memory));
-  }
-  if (c.output.model.empty()) throw ConfigError("output.model: must not be empty");
-  if (c.output.log_every < 0) throw ConfigError("output.log_every: must be >= 0, got " + std::to_string(c.output.log_every));
-  if (c.checkpoint.every < 1) throw ConfigError("checkpoint.every: must be >= 1, got " + std::to_string(c.checkpoint.every));
-  const auto& r = c.checkpoint.resume;
-  if (r != "auto" && r != "never" && r != "require") {
-    throw ConfigError("checkpoint.resume: expected auto, never or require, got '" + r + "'");
-  }
-  const auto& es = c.early_stopping;
-  if (!es.metric.empty() && es.metric != "val_logloss" && es.metric != "val_auc" &&
-      es.metric != "val_accuracy") {
-    throw ConfigError("early_stopping.metric: expected null, val_logloss, val_auc or val_accuracy, got '" + es.metric + "'");
-  }
-  if (!es.metric.empty() && c.data.validation.empty()) {
-    throw ConfigError("early_stopping.metric: needs data.validation");
-  }
-  if (es.patience < 1) throw ConfigError("early_stopping.patience: must be >= 1, got " + std::to_string(es.patience));
-  if (es.min_delta < 0) throw ConfigError("early_stopping.min_delta: must be >= 0, got " + fmt_double(es.min_delta));
-  if (r == "require" && c.checkpoint.path.empty()) {
+}
+
+void CheckpointConfig::validate() const {
+  if (every < 1) throw ConfigError("checkpoint.every: must be >= 1, got " + std::to_string(every));
+  if (resume == ResumeMode::Require && path.empty()) {
     throw ConfigError("checkpoint.resume: 'require' needs checkpoint.path");
   }
 }
 
-}  // namespace
+void EarlyStoppingConfig::validate() const {
+  if (patience < 1) {
+    throw ConfigError("early_stopping.patience: must be >= 1, got " + std::to_string(patience));
+  }
+  if (!(min_delta >= 0)) {
+    throw ConfigError("early_stopping.min_delta: must be >= 0, got " + config_number(min_delta));
+  }
+}
 
-std::string Config::effective_solver() const { return model.l1 > 0 ? "owlqn" : solver.name; }
+void Config::validate() const {
+  data.validate();
+  model.validate();
+  solver.validate();
+  output.validate();
+  checkpoint.validate();
+  early_stopping.validate();
+  if (solver.name == SolverKind::Owlqn && model.l1 <= 0) {
+    throw ConfigError("solver.name: owlqn needs model.l1 > 0");
+  }
+  if (early_stopping.enabled() && data.validation.empty()) {
+    throw ConfigError("early_stopping.metric: needs data.validation");
+  }
+}
+
+SolverKind Config::effective_solver() const { return solver_for(solver.name, model.l1 > 0); }
 
 Config parse_config(const std::string& yaml_text, const std::string& source,
                     const std::vector<std::string>& overrides) {
@@ -313,7 +379,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source,
   }
   Config config;
   for (const auto& [key, node] : values) find_field(key)->read(config, node, key);
-  validate(config);
+  config.validate();
   return config;
 }
 

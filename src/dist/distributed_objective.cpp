@@ -45,8 +45,12 @@ void RowBuffers::give(Vec&& v) {
 }
 
 void RegularizationParams::validate() const {
-  if (!(l2 >= 0) || !std::isfinite(l2)) throw ConfigError("model.l2 must be a finite number >= 0");
-  if (!(l1 >= 0) || !std::isfinite(l1)) throw ConfigError("model.l1 must be a finite number >= 0");
+  if (!(l2 >= 0) || !std::isfinite(l2)) {
+    throw ConfigError("model.l2: must be >= 0, got " + config_number(l2));
+  }
+  if (!(l1 >= 0) || !std::isfinite(l1)) {
+    throw ConfigError("model.l1: must be >= 0, got " + config_number(l1));
+  }
 }
 
 DistributedObjective::DistributedObjective(std::unique_ptr<LocalObjective> local,

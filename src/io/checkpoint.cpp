@@ -47,7 +47,8 @@ void write_checkpoint(const std::string& path, const Checkpoint& c,
         if (c.best) {
           f.create_group("best");
           f.write_attribute("best", "fingerprint", c.best->fingerprint);
-          h5::write_vector(f, "best/values", c.best->values.data(), c.best->values.size());
+          const std::vector<double> values = c.best->values();
+          h5::write_vector(f, "best/values", values.data(), values.size());
           write_vec(f, "best/x", c.best->x);
         }
       },
@@ -72,8 +73,15 @@ std::optional<Checkpoint> read_checkpoint(const std::string& path) {
   for (int64_t i = 0; i < count; ++i) c.state.vectors.push_back(read_vec(f, "history/" + std::to_string(i)));
   c.state.scalars = h5::read_vector(f, "scalars");
   if (f.exists("best")) {
-    c.best = BestPoint{f.read_string_attribute("best", "fingerprint"),
-                       h5::read_vector(f, "best/values"), read_vec(f, "best/x")};
+    const std::vector<double> values = h5::read_vector(f, "best/values");
+    if (values.size() != BestPoint::kValues) {
+      throw DataError(path + ": best/values has " + std::to_string(values.size()) +
+                      " entries, expected " + std::to_string(BestPoint::kValues));
+    }
+    c.best = BestPoint{};
+    c.best->fingerprint = f.read_string_attribute("best", "fingerprint");
+    c.best->set_values(values);
+    c.best->x = read_vec(f, "best/x");
   }
   return c;
 }

@@ -19,34 +19,66 @@ const char* to_string(SolverStatus status) {
   return "unknown";
 }
 
-void SolverParams::validate() const {
-  if (name != "gd" && name != "nesterov" && name != "lbfgs" && name != "newton" &&
-      name != "owlqn") {
-    throw ConfigError("solver.name: unknown solver '" + name +
-                      "' (expected gd, nesterov, lbfgs, newton or owlqn)");
+const char* to_string(SolverKind kind) {
+  switch (kind) {
+    case SolverKind::Gd:
+      return "gd";
+    case SolverKind::Nesterov:
+      return "nesterov";
+    case SolverKind::Lbfgs:
+      return "lbfgs";
+    case SolverKind::Newton:
+      return "newton";
+    case SolverKind::Owlqn:
+      return "owlqn";
   }
-  if (max_iter < 0) throw ConfigError("solver.max_iter must be >= 0, got " + std::to_string(max_iter));
-  if (!(tol >= 0) || !std::isfinite(tol))
-    throw ConfigError("solver.tol must be a finite number >= 0");
+  return "unknown";
+}
+
+SolverKind parse_solver_kind(const std::string& name, const std::string& key) {
+  for (SolverKind k : {SolverKind::Gd, SolverKind::Nesterov, SolverKind::Lbfgs, SolverKind::Newton,
+                       SolverKind::Owlqn}) {
+    if (name == to_string(k)) return k;
+  }
+  throw ConfigError(key + ": expected gd, nesterov, lbfgs, newton or owlqn, got '" + name + "'");
+}
+
+SolverKind solver_for(SolverKind requested, bool has_l1) {
+  return has_l1 ? SolverKind::Owlqn : requested;
+}
+
+void SolverParams::validate() const {
+  if (max_iter < 0) {
+    throw ConfigError("solver.max_iter: must be >= 0, got " + std::to_string(max_iter));
+  }
+  if (!(tol >= 0) || !std::isfinite(tol)) {
+    throw ConfigError("solver.tol: must be >= 0, got " + config_number(tol));
+  }
   if (!(learning_rate >= 0) || !std::isfinite(learning_rate)) {
-    throw ConfigError("solver.learning_rate must be 'auto' or a finite number > 0");
+    throw ConfigError("solver.learning_rate: must be 'auto' or a finite number > 0, got " +
+                      config_number(learning_rate));
   }
   if (memory < 1 || memory > 1000) {
-    throw ConfigError("solver.memory must be in [1, 1000], got " + std::to_string(memory));
+    throw ConfigError("solver.memory: must be in [1, 1000], got " + std::to_string(memory));
   }
 }
 
 SolveResult minimize(Objective& objective, const SolverState& start, const SolverParams& params,
                      const Observer& observer) {
   params.validate();
-  if (params.name == "gd") return detail::minimize_gd(objective, start, params, observer);
-  if (params.name == "nesterov") return detail::minimize_nesterov(objective, start, params, observer);
-  if (objective.has_l1() || params.name == "owlqn") {
-    // Only OWL-QN handles the non-smooth L1 term (README, Solvers: chosen whenever l1 > 0).
-    return detail::minimize_owlqn(objective, start, params, observer);
+  switch (solver_for(params.name, objective.has_l1())) {
+    case SolverKind::Gd:
+      return detail::minimize_gd(objective, start, params, observer);
+    case SolverKind::Nesterov:
+      return detail::minimize_nesterov(objective, start, params, observer);
+    case SolverKind::Lbfgs:
+      return detail::minimize_lbfgs(objective, start, params, observer);
+    case SolverKind::Newton:
+      return detail::minimize_newton(objective, start, params, observer);
+    case SolverKind::Owlqn:
+      return detail::minimize_owlqn(objective, start, params, observer);
   }
-  if (params.name == "lbfgs") return detail::minimize_lbfgs(objective, start, params, observer);
-  return detail::minimize_newton(objective, start, params, observer);
+  throw ConfigError("solver.name: unknown solver");
 }
 
 namespace detail {

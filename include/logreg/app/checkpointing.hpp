@@ -50,7 +50,7 @@ class Checkpointer {
  private:
   Communicator& comm_;
   std::string path_;
-  std::string resume_;
+  ResumeMode resume_;
   Checkpoint fingerprints_;
   std::string best_fingerprint_;  // empty without early stopping
   std::function<std::optional<BestPoint>()> best_source_;

@@ -5,49 +5,56 @@
 #include <string>
 #include <vector>
 
+#include "logreg/dist/distributed_objective.hpp"
+#include "logreg/io/dataset.hpp"
+#include "logreg/solvers/solver.hpp"
+
 namespace logreg {
 
-struct DataConfig {
+// data.*: the files of each role and, inherited, how to read them (features, labels, weights,
+// dtype; DataSource::files is filled when a role's paths are expanded).
+struct DataConfig : DataSource {
   std::vector<std::string> train;
-  std::string features = "X";
-  std::string labels = "y";
-  std::string weights;                  // empty = none
   std::vector<std::string> validation;  // empty = none
   std::vector<std::string> test;        // empty = none
-  std::string dtype = "float64";
+  void validate() const;
 };
 
-struct ModelConfig {
-  bool fit_intercept = true;
-  double l2 = 1e-4;
-  double l1 = 0.0;
-  bool standardize = false;
-};
+// model.*: the regularized objective's parameters.
+using ModelConfig = RegularizationParams;
 
-struct SolverConfig {
-  std::string name = "lbfgs";
-  int max_iter = 200;
-  double tol = 1e-6;           // 0 = no gradient test: run max_iter iterations
-  double learning_rate = 0.0;  // 0 = auto
-  int memory = 10;
-};
+// solver.*: the solver's parameters (solver_for decides the one actually run).
+using SolverConfig = SolverParams;
 
 struct OutputConfig {
   std::string model = "out/model.h5";
   std::string metrics = "out/metrics.jsonl";
   int log_every = 1;
+  void validate() const;
 };
+
+const char* to_string(Precision dtype);  // "float64" | "float32"
+
+enum class ResumeMode { Auto, Never, Require };
+const char* to_string(ResumeMode mode);
 
 struct CheckpointConfig {
   std::string path;  // empty = checkpointing off
   int every = 10;
-  std::string resume = "auto";  // auto | never | require
+  ResumeMode resume = ResumeMode::Auto;
+  void validate() const;
 };
 
+// Early stopping's validation metric; None = early stopping off.
+enum class StopMetric { None, ValLogloss, ValAuc, ValAccuracy };
+const char* to_string(StopMetric metric);  // "val_logloss", …; "" for None
+
 struct EarlyStoppingConfig {
-  std::string metric;  // empty = off; val_logloss | val_auc | val_accuracy
-  int patience = 10;   // evaluations without improvement before stopping
+  StopMetric metric = StopMetric::None;
+  int patience = 10;  // evaluations without improvement before stopping
   double min_delta = 0.0;
+  bool enabled() const { return metric != StopMetric::None; }
+  void validate() const;
 };
 
 struct Config {
@@ -58,8 +65,10 @@ struct Config {
   CheckpointConfig checkpoint;
   EarlyStoppingConfig early_stopping;
 
-  // The solver actually run: owlqn whenever l1 > 0 (README, "Solvers").
-  std::string effective_solver() const;
+  // The solver actually run: solver_for(solver.name, l1 > 0) (README, "Solvers").
+  SolverKind effective_solver() const;
+  // Each section's validate(), then the rules that tie sections together.
+  void validate() const;
 };
 
 // Parses YAML text (`source` names it in messages), applies "key=value" overrides (dotted keys,

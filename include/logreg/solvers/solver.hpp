@@ -20,13 +20,25 @@ namespace logreg {
 enum class SolverStatus { Converged, MaxIter, LineSearchFailed, NonFinite, Interrupted, Stopped };
 const char* to_string(SolverStatus status);
 
+enum class SolverKind { Gd, Nesterov, Lbfgs, Newton, Owlqn };
+// The config's names ("gd", "nesterov", "lbfgs", "newton", "owlqn").
+const char* to_string(SolverKind kind);
+// ConfigError naming `key` and the accepted names for anything else.
+SolverKind parse_solver_kind(const std::string& name, const std::string& key = "solver.name");
+
+// The one rule for L1 (README, "Solvers"): only OWL-QN handles the non-smooth term, so it is the
+// solver whenever there is an L1 term, whatever was asked for.
+SolverKind solver_for(SolverKind requested, bool has_l1);
+
+// The solver section of the config (README, "Configuration": solver.*) is this struct.
 struct SolverParams {
-  std::string name = "lbfgs";  // gd | nesterov | lbfgs | newton | owlqn
+  SolverKind name = SolverKind::Lbfgs;
   int max_iter = 200;
-  double tol = 1e-6;           // >= 0
+  double tol = 1e-6;           // >= 0; 0 = no gradient test: run max_iter iterations
   double learning_rate = 0.0;  // gd/nesterov: > 0 fixed step, 0 = backtracking ("auto")
   int memory = 10;             // lbfgs/owlqn history pairs
   bool final_state = false;    // fill SolveResult::state at every end, not only to resume from
+  // ConfigError naming the solver.* key and the value for anything out of range.
   void validate() const;
 };
 

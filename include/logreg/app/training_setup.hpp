@@ -1,0 +1,49 @@
+// Everything a training run sets up before the solver starts (README, "Configuration" and
+// "Safe outputs"): the data loaded and checked, the distributed objective, the validation and
+// test sets, the outputs claimed and locked, the state to start from (fresh or a checkpoint's)
+// and the metrics file. Collective.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "logreg/app/checkpointing.hpp"
+#include "logreg/app/config.hpp"
+#include "logreg/app/load.hpp"
+#include "logreg/app/metrics.hpp"
+#include "logreg/dist/distributed_objective.hpp"
+#include "logreg/dist/evaluator.hpp"
+#include "logreg/io/safe_output.hpp"
+
+namespace logreg {
+
+struct TrainingRun {
+  std::string kernels;  // the kernel set (or sets, on a mixed job) the ranks run
+  DataLayout layout;    // of data.train
+  double load_s = 0.0;  // this rank's loading time
+  std::unique_ptr<DistributedObjective> objective;
+  std::unique_ptr<DistributedEvaluator> validation;  // null without data.validation
+  std::unique_ptr<DistributedEvaluator> test;        // null without data.test
+  std::vector<std::unique_ptr<OutputLock>> locks;    // held until the run ends (rank 0)
+  std::unique_ptr<Checkpointer> checkpointer;
+  SolverState start;
+  std::unique_ptr<MetricsSink> metrics;  // inactive on ranks other than 0
+  SolverParams solver;                   // config.solver with the solver actually run
+
+  Index features() const { return layout.cols; }
+  bool resumed() const { return start.iteration > 0; }
+};
+
+// Loads and prepares; rank 0 prints the start line to `out`. Throws (on every rank) what the
+// data, the config or the outputs make impossible, before anything is written.
+TrainingRun prepare_training(Communicator& comm, const Config& config, std::ostream& out);
+
+// A validation or test set (data.train's layout; weights are not read: the metrics are
+// unweighted, like scikit-learn's defaults). DataError when its feature count differs.
+LoadedData load_evaluation_data(Communicator& comm, const Config& config,
+                                const std::vector<std::string>& files, const char* key,
+                                Index n_features);
+
+}  // namespace logreg

@@ -1,0 +1,88 @@
+#include "logreg/app/iteration_log.hpp"
+
+#include <cstdio>
+#include <ostream>
+
+namespace logreg {
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+void add_metrics(JsonObject& json, const std::string& prefix, const EvalMetrics& m) {
+  json.add(prefix + "logloss", m.log_loss)
+      .add(prefix + "accuracy", m.accuracy)
+      .add(prefix + "auc", m.auc)
+      .add(prefix + "auc_bound", m.auc_bound);
+}
+
+IterationLog::IterationLog(std::ostream& out, MetricsSink& metrics,
+                           const DistributedObjective& objective, const ValidationScorer& scorer,
+                           int log_every, bool root)
+    : out_(out),
+      metrics_(metrics),
+      objective_(objective),
+      scorer_(scorer),
+      log_every_(log_every),
+      root_(root) {}
+
+double IterationLog::elapsed() const { return seconds_since(start_); }
+
+bool IterationLog::on_iteration(const IterationReport& report) {
+  last_step_ = report.step;
+  if (logged_at(log_every_, report.iteration)) write(report, scorer_.scores_at(report.iteration));
+  return true;
+}
+
+void IterationLog::finish(const SolveResult& result, ValidationScorer& scorer) {
+  if (log_every_ <= 0 || last_logged_ == result.iterations ||
+      result.status == SolverStatus::NonFinite) {
+    return;
+  }
+  IterationReport r;
+  r.iteration = result.iterations;
+  r.objective = result.objective;
+  r.grad_norm = result.grad_norm;
+  r.step = last_step_;
+  r.point = &result.point;
+  const std::optional<EvalMetrics> scores = scorer.score(result.point.x);
+  write(r, scores ? &*scores : nullptr);
+}
+
+void IterationLog::write(const IterationReport& r, const EvalMetrics* scores) {
+  const auto t0 = std::chrono::steady_clock::now();
+  last_logged_ = r.iteration;
+  if (root_) {
+    const double loss = objective_.loss_part(*r.point);
+    char line[512];
+    int n =
+        std::snprintf(line, sizeof line,
+                      "iter %6d  objective %.12e  loss %.6e  |grad| %.3e  step %.2e  time %.2fs",
+                      r.iteration, r.objective, loss, r.grad_norm, r.step, elapsed());
+    if (scores && n > 0 && static_cast<size_t>(n) < sizeof line) {
+      std::snprintf(line + n, sizeof line - n, "  val: logloss %.6f acc %.4f auc %.4f",
+                    scores->log_loss, scores->accuracy, scores->auc);
+    }
+    out_ << line << "\n";
+    out_.flush();
+    JsonObject json;
+    json.add("iter", r.iteration)
+        .add("objective", r.objective)
+        .add("loss", loss)
+        .add("grad_norm", r.grad_norm)
+        .add("step", r.step)
+        .add("elapsed_s", elapsed())
+        .add("compute_s", objective_.stats().compute_s)
+        .add("comm_s", objective_.stats().comm_s);
+    if (scores) add_metrics(json, "val_", *scores);
+    // One line per iteration: a resumed run does not repeat what its predecessor logged.
+    if (r.iteration > metrics_.last_iteration()) metrics_.write(json);
+  }
+  seconds_ += seconds_since(t0);
+}
+
+}  // namespace logreg

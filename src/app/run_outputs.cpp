@@ -1,0 +1,225 @@
+#include "logreg/app/run_outputs.hpp"
+
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <ostream>
+
+#include "logreg/app/iteration_log.hpp"
+#include "logreg/errors.hpp"
+#include "logreg/io/model_io.hpp"
+#include "logreg/version.hpp"
+
+namespace logreg {
+
+namespace {
+
+std::string format(const char* fmt, auto... args) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, fmt, args...);
+  return buf;
+}
+
+double peak_rss_mb() {
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_maxrss) / 1024.0;
+}
+
+// Per-rank times and memory, as max and mean over the ranks (the summary's {"max", "mean"}).
+struct RankTimes {
+  enum { kLoad, kCompute, kComm, kUpdate, kCheckpoint, kPeakRss, kCount };
+  std::vector<double> max, mean;
+
+  RankTimes(Communicator& comm, std::vector<double> values) : max(values), mean(std::move(values)) {
+    comm.allreduce_max(max);
+    comm.allreduce_sum(mean);
+    for (double& v : mean) v /= comm.size();
+  }
+  std::string json(int i) const {
+    return JsonObject().add("max", max[i]).add("mean", mean[i]).str();
+  }
+};
+
+RankTimes rank_times(Communicator& comm, const TrainingRun& run, const RunEnd& end) {
+  const ObjectiveStats& st = run.objective->stats();
+  const double checkpoint_s = run.checkpointer->seconds();
+  const double update_s =
+      std::max(0.0, end.train_s - st.compute_s - st.comm_s - checkpoint_s - end.log_s - end.eval_s);
+  return RankTimes(comm,
+                   {run.load_s, st.compute_s, st.comm_s, update_s, checkpoint_s, peak_rss_mb()});
+}
+
+ModelRecord model_record(const Config& config, const TrainingRun& run, const RunEnd& end,
+                         const Vec& theta, const std::optional<EvalMetrics>& test) {
+  const SolveResult& r = end.result;
+  ModelRecord model;
+  model.coef = theta.head(run.features());
+  model.intercept = theta[run.features()];
+  model.objective = end.best ? end.best->objective : r.objective;
+  model.iterations = r.iterations;
+  model.converged = r.status == SolverStatus::Converged;
+  model.solver = to_string(run.solver.name);
+  model.strings["kernels"] = run.kernels;
+  model.strings["version"] = std::string("logreg_dist ") + version();
+  model.stop_reason = to_string(r.status);
+  model.l2 = config.model.l2;
+  model.l1 = config.model.l1;
+  model.n_samples = run.objective->global_rows();
+  model.n_features = run.features();
+  if (end.best) {
+    model.extra["best_iteration"] = end.best->iteration;
+    model.extra["early_stopped"] = r.status == SolverStatus::Stopped ? 1.0 : 0.0;
+    model.extra["val_logloss"] = end.best->val_logloss;
+    model.extra["val_accuracy"] = end.best->val_accuracy;
+    model.extra["val_auc"] = end.best->val_auc;
+    model.strings["selected_by"] =
+        std::string("best ") + to_string(config.early_stopping.metric) + " on data.validation";
+  }
+  if (test) {
+    model.extra["test_logloss"] = test->log_loss;
+    model.extra["test_accuracy"] = test->accuracy;
+    model.extra["test_auc"] = test->auc;
+  }
+  return model;
+}
+
+void write_summary(const Config& config, const TrainingRun& run, const RunEnd& end,
+                   const RankTimes& times, const std::optional<EvalMetrics>& test, int ranks) {
+  const SolveResult& r = end.result;
+  const ObjectiveStats& st = run.objective->stats();
+  JsonObject summary;
+  summary.add("event", "summary")
+      .add("status", to_string(r.status))
+      .add("converged", r.status == SolverStatus::Converged ? 1 : 0)
+      .add("iterations", r.iterations)
+      .add("objective", r.objective)
+      .add("grad_norm", r.grad_norm)
+      .add_raw("load_s", times.json(RankTimes::kLoad))
+      .add_raw("compute_s", times.json(RankTimes::kCompute))
+      .add_raw("comm_s", times.json(RankTimes::kComm))
+      .add_raw("update_s", times.json(RankTimes::kUpdate))
+      .add_raw("checkpoint_s", times.json(RankTimes::kCheckpoint))
+      .add("train_s", end.train_s)
+      .add("evaluations", st.evaluations)
+      .add("hessian_products", st.hessian_products)
+      .add("line_trials", st.line_trials)
+      .add_raw("peak_rss_mb", JsonObject().add("max", times.max[RankTimes::kPeakRss]).str())
+      .add("eval_s", end.eval_s)
+      .add("ranks", ranks)
+      .add("kernels", run.kernels)
+      .add("n_samples", static_cast<long>(run.objective->global_rows()))
+      .add("n_features", static_cast<long>(run.features()));
+  if (end.best) {
+    summary.add("best_iteration", end.best->iteration)
+        .add("selected_by", to_string(config.early_stopping.metric));
+  }
+  if (test) add_metrics(summary, "test_", *test);
+  run.metrics->write(summary);
+}
+
+// Rank 0's closing lines: the outcome, the times, and what was (not) written.
+void print_outcome(const Config& config, const TrainingRun& run, const RunEnd& end,
+                   const RankTimes& times, const std::optional<EvalMetrics>& test,
+                   std::ostream& out) {
+  const SolveResult& r = end.result;
+  const ObjectiveStats& st = run.objective->stats();
+  out << format("%s after %d iterations: objective %.12e, |grad| %.3e (tol %.1e)\n",
+                r.status == SolverStatus::Converged
+                    ? "converged"
+                    : ("stopped: " + std::string(to_string(r.status))).c_str(),
+                r.iterations, r.objective, r.grad_norm, run.solver.tol);
+  out << format(
+      "time: load %.3fs, train %.3fs (compute %.3fs, comm %.3fs, update %.3fs; max "
+      "over ranks), %ld evaluations, %ld Hessian products, peak RSS %.1f MB (max rank)\n",
+      times.max[RankTimes::kLoad], end.train_s, times.max[RankTimes::kCompute],
+      times.max[RankTimes::kComm], times.max[RankTimes::kUpdate], st.evaluations,
+      st.hessian_products, times.max[RankTimes::kPeakRss]);
+  const std::string saved = run.checkpointer->enabled()
+                                ? "the last good state is in " + run.checkpointer->path()
+                                : std::string("no checkpoint (checkpoint.path is not set)");
+  if (end.stuck(run)) {
+    std::fprintf(stderr,
+                 "logreg_dist: error: no step from the starting point decreased the objective "
+                 "(|grad| %.3e > tol %.1e): the model would be the starting point, so none is "
+                 "written. Check the features' scales (rescale them, or model.standardize: "
+                 "true)\n",
+                 r.grad_norm, run.solver.tol);
+  } else if (r.status == SolverStatus::NonFinite) {
+    std::fprintf(stderr,
+                 "logreg_dist: error: the objective became non-finite after iteration %d; no "
+                 "model written, %s. Try a smaller solver.learning_rate, learning_rate: auto, "
+                 "or model.standardize: true\n",
+                 r.iterations, saved.c_str());
+  } else if (r.status == SolverStatus::Interrupted) {
+    out << "stopped by a signal after iteration " << r.iterations << "; " << saved
+        << "; no model written. Run the same command again to resume.\n";
+  } else {
+    if (end.best) {
+      out << format(
+          "early stopping on %s: best at iteration %d (val logloss %.6f, accuracy "
+          "%.4f, auc %.4f) is saved\n",
+          to_string(config.early_stopping.metric), end.best->iteration, end.best->val_logloss,
+          end.best->val_accuracy, end.best->val_auc);
+    }
+    if (test) {
+      out << format("test: logloss %.6f  accuracy %.4f  auc %.4f (%.0f rows)\n", test->log_loss,
+                    test->accuracy, test->auc, test->rows);
+    }
+    out << "model written to " << config.output.model << "\n";
+  }
+  out.flush();
+}
+
+int exit_code_for(const RunEnd& end, const TrainingRun& run) {
+  if (end.stuck(run)) return kExitNumerical;
+  switch (end.result.status) {
+    case SolverStatus::NonFinite:
+      return kExitNumerical;
+    case SolverStatus::Interrupted:
+      return kExitInterrupted;
+    default:
+      return kExitOk;
+  }
+}
+
+}  // namespace
+
+bool keeps_model(const SolveResult& result, bool stuck) {
+  return result.status != SolverStatus::NonFinite && result.status != SolverStatus::Interrupted &&
+         !stuck;
+}
+
+int finish_training(Communicator& comm, const Config& config, TrainingRun& run, const RunEnd& end,
+                    std::ostream& out) {
+  const bool root = comm.is_root();
+  const RankTimes times = rank_times(comm, run, end);
+  const bool kept = keeps_model(end.result, end.stuck(run));
+  // With early stopping the saved model is the best on the validation set.
+  const Vec theta = run.objective->to_model(end.best ? end.best->x : end.result.point.x);
+  std::optional<EvalMetrics> test;
+  if (run.test && kept) test = run.test->evaluate(theta);
+  if (kept) {
+    const ModelRecord model = model_record(config, run, end, theta, test);
+    collectively(comm, [&] {
+      if (root) write_model(config.output.model, model);
+    });
+  }
+  if (root) {
+    write_summary(config, run, end, times, test, comm.size());
+    print_outcome(config, run, end, times, test, out);
+  }
+  collectively(comm, [&] { run.metrics->commit(); });
+  if (!end.checkpoint_error.empty()) {
+    if (root) {
+      std::fprintf(
+          stderr,
+          "logreg_dist: error: the model is written to %s, but the final checkpoint is not: %s\n",
+          config.output.model.c_str(), end.checkpoint_error.c_str());
+    }
+    return kExitRuntime;
+  }
+  return exit_code_for(end, run);
+}
+
+}  // namespace logreg
