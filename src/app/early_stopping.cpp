@@ -20,13 +20,16 @@ EarlyStopping::EarlyStopping(const EarlyStoppingConfig& config, const Validation
 }
 
 bool EarlyStopping::on_iteration(const IterationReport& report) {
+  return consider(report, scorer_.scores_at(report.iteration));
+}
+
+bool EarlyStopping::consider(const IterationReport& report, const EvalMetrics* scores) {
   if (!config_.enabled()) return true;
   if (report.iteration == resumed_from_) {
     // A resumed run's first point was scored before its checkpoint was written; resuming a run
     // that had already stopped early (its final checkpoint) ends at once.
     return !(best_.iteration >= 0 && best_.since >= config_.patience);
   }
-  const EvalMetrics* scores = scorer_.scores_at(report.iteration);
   if (!scores) return true;
   const double score = stop_score(config_.metric, *scores);
   if (score < best_.score - config_.min_delta) {

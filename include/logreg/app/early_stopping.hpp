@@ -24,7 +24,11 @@ class EarlyStopping final : public TrainingObserver {
   EarlyStopping(const EarlyStoppingConfig& config, const ValidationScorer& scorer, int resumed_from,
                 std::optional<BestPoint> saved);
 
+  // Takes the scores the scorer holds for the report's iteration (if any) to consider().
   bool on_iteration(const IterationReport& report) override;
+  // The rule itself: `scores` are those of the report's point, or null when it was not scored.
+  // False when the solver should stop.
+  bool consider(const IterationReport& report, const EvalMetrics* scores);
 
   // The best point so far; nullopt while there is none or when early stopping is off.
   std::optional<BestPoint> best() const;
