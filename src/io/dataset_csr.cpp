@@ -44,8 +44,8 @@ std::string number_text(double v) {
   return os.str();
 }
 
-// One run's row pointers p[0..rows] (positions in the file's data and indices) and the datasets
-// they index. The stored entries of the run are [p[0], p[rows]).
+// A run and its row pointers p[0..rows], positions in the file's data and indices: the run's
+// stored entries are [p[0], p[rows]).
 struct CsrRun {
   FileRun run;
   std::vector<int64_t> p;
