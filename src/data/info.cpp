@@ -32,21 +32,15 @@ LabelSummary count_labels(const h5::File& file, const std::string& name, Index r
   h5::Dataset y = file.open_dataset(name);
   const Index block = 1 << 20;
   std::vector<double> buf(static_cast<size_t>(std::min(block, rows)));
+  LabelCounts counts;
   for (Index r = 0; r < rows; r += block) {
     const Index n = std::min(block, rows - r);
     y.read_rows(static_cast<hsize_t>(r), static_cast<hsize_t>(n), H5T_NATIVE_DOUBLE, buf.data());
-    for (Index i = 0; i < n; ++i) {
-      const double v = buf[static_cast<size_t>(i)];
-      if (v == 1.0)
-        ++s.ones;
-      else if (v == 0.0)
-        ++s.zeros;
-      else if (v == -1.0)
-        ++s.minus_ones;
-      else
-        ++s.other;
-    }
+    for (Index i = 0; i < n; ++i) s.other += counts.add(buf[static_cast<size_t>(i)]) ? 0 : 1;
   }
+  s.ones = static_cast<int64_t>(counts.ones);
+  s.zeros = static_cast<int64_t>(counts.zeros);
+  s.minus_ones = static_cast<int64_t>(counts.minus_ones);
   return s;
 }
 

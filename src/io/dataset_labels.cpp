@@ -25,19 +25,13 @@ Vec load_labels(const DataSource& source, const DataLayout& layout, RowRange ran
   Vec y = load_vector(source.labels, layout, range);
   for (Index i = 0; i < y.size(); ++i) {
     const double v = y[i];
-    if (v == 1.0) {
-      seen.ones += 1;
-    } else if (v == 0.0) {
-      seen.zeros += 1;
-    } else if (v == -1.0) {
-      seen.minus_ones += 1;
-      y[i] = 0.0;
-    } else {
+    if (!seen.add(v)) {
       std::ostringstream os;
       os << where_row(layout, source.labels, range.begin + i) << ": label " << v
          << " is not 0/1 or -1/+1";
       throw DataError(os.str());
     }
+    if (v == -1.0) y[i] = 0.0;
   }
   return y;
 }

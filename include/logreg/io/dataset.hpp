@@ -60,6 +60,13 @@ RowRange partition_rows(const DataSource& source, const DataLayout& layout, int 
 // Counts of the raw label values seen while loading, so that ranks can reject a {−1, 0, 1} mix.
 struct LabelCounts {
   double zeros = 0, ones = 0, minus_ones = 0;
+  // Counts one raw label; false (and nothing counted) when it is not 0, 1 or −1.
+  bool add(double label) {
+    if (label == 1.0) return ones += 1, true;
+    if (label == 0.0) return zeros += 1, true;
+    if (label == -1.0) return minus_ones += 1, true;
+    return false;
+  }
 };
 
 // Reads rows [range.begin, range.end) across files, one open at a time, validating labels (0/1
