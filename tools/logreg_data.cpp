@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 #include <charconv>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <iomanip>
 #include <iostream>
@@ -89,35 +90,60 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-int run_synth(const std::vector<std::string>& args) {
-  po::options_description options("synth options");
-  options.add_options()("rows", po::value<int64_t>(), "number of rows N (required)")(
-      "features", po::value<int64_t>(), "number of features D (required)")(
-      "density", po::value<double>()->default_value(1.0),
-      "fraction of non-zero entries; < 1 writes CSR")(
-      "seed", po::value<std::string>()->default_value("0"), "random seed (unsigned 64-bit)")(
-      "shards", po::value<int>()->default_value(1), "write K files <stem>_<k>.h5")(
+// The values of --shards and --dtype, into a writer's options.
+template <typename WriterOptions>
+void read_output_options(const po::variables_map& vm, WriterOptions& opt) {
+  opt.shards = vm["shards"].as<int>();
+  opt.dtype = parse_dtype(vm["dtype"].as<std::string>());
+}
+
+// A command that writes data files: its usage line (after "logreg_data "), the paragraph its
+// --help prints, the positional arguments it takes, its own options and what it does with them.
+struct WritingCommand {
+  const char* name;
+  const char* usage;
+  const char* about;
+  std::size_t positionals;
+  const char* expected;  // the positional arguments, for the error message
+  void (*add_options)(po::options_description_easy_init add);
+  int (*run)(const Parsed& p);
+};
+
+// Runs a writing command: its options, then those every writing command has (--shards, --dtype,
+// --help); prints its help, or parses `args`, checks the positional count and runs it.
+int run_writing(const WritingCommand& c, const std::vector<std::string>& args) {
+  po::options_description options(std::string(c.name) + " options");
+  c.add_options(options.add_options());
+  options.add_options()("shards", po::value<int>()->default_value(1),
+                        "write K files <stem>_<k>.h5")(
       "dtype", po::value<std::string>()->default_value("float64"), "stored type of X values")(
       "help", "show this help");
   if (wants_help(args)) {
-    std::cout << "Usage: logreg_data synth OUT.h5 --rows N --features D [options]\n\n"
-              << "Draws w* ~ N(0,1)/sqrt(D*RHO), b* ~ N(0,0.5^2), x ~ N(0,1) (CSR: each entry\n"
-              << "present with probability RHO), y ~ Bernoulli(sigmoid(x.w* + b*)). The rows are\n"
-              << "the same for any --shards.\n\n"
-              << options;
+    std::cout << "Usage: logreg_data " << c.usage << "\n\n" << c.about << "\n" << options;
     return kExitOk;
   }
   const Parsed p = parse(args, options);
-  if (p.positional.size() != 1) {
-    throw ConfigError("synth: expected one output file OUT.h5, got " +
+  if (p.positional.size() != c.positionals) {
+    throw ConfigError(std::string(c.name) + ": expected " + c.expected + ", got " +
                       std::to_string(p.positional.size()) + " arguments");
   }
+  return c.run(p);
+}
+
+void synth_options(po::options_description_easy_init add) {
+  add("rows", po::value<int64_t>(), "number of rows N (required)")(
+      "features", po::value<int64_t>(), "number of features D (required)")(
+      "density", po::value<double>()->default_value(1.0),
+      "fraction of non-zero entries; < 1 writes CSR")(
+      "seed", po::value<std::string>()->default_value("0"), "random seed (unsigned 64-bit)");
+}
+
+int run_synth(const Parsed& p) {
   data::SynthOptions opt;
   opt.rows = required<int64_t>(p.vm, "rows");
   opt.features = required<int64_t>(p.vm, "features");
   opt.density = p.vm["density"].as<double>();
-  opt.shards = p.vm["shards"].as<int>();
-  opt.dtype = parse_dtype(p.vm["dtype"].as<std::string>());
+  read_output_options(p.vm, opt);
   const std::string seed = p.vm["seed"].as<std::string>();
   auto [ptr, ec] = std::from_chars(seed.data(), seed.data() + seed.size(), opt.seed);
   if (seed.empty() || ec != std::errc() || ptr != seed.data() + seed.size()) {
@@ -133,28 +159,14 @@ int run_synth(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
-int run_convert(const std::vector<std::string>& args) {
-  po::options_description options("convert options");
-  options.add_options()("format", po::value<std::string>(),
-                        "libsvm | csv (default: from the extension, .csv is CSV)")(
+void convert_options(po::options_description_easy_init add) {
+  add("format", po::value<std::string>(),
+      "libsvm | csv (default: from the extension, .csv is CSV)")(
       "sparse", "write CSR (default for LIBSVM)")("dense", "write a dense X (default for CSV)")(
-      "label", po::value<std::string>(), "CSV label column name (default: the last column)")(
-      "shards", po::value<int>()->default_value(1), "write K files <stem>_<k>.h5")(
-      "dtype", po::value<std::string>()->default_value("float64"), "stored type of X values")(
-      "help", "show this help");
-  if (wants_help(args)) {
-    std::cout << "Usage: logreg_data convert IN OUT.h5 [options]\n\n"
-              << "LIBSVM: 'label idx:val ...', 1-based increasing indices, labels 0/1 or -1/+1.\n"
-              << "CSV: header row, numeric cells, labels 0/1 or -1/+1. Labels are stored as 0/1.\n"
-              << "Bad lines are errors naming the line; no output is left behind.\n\n"
-              << options;
-    return kExitOk;
-  }
-  const Parsed p = parse(args, options);
-  if (p.positional.size() != 2) {
-    throw ConfigError("convert: expected input and output files (IN OUT.h5), got " +
-                      std::to_string(p.positional.size()) + " arguments");
-  }
+      "label", po::value<std::string>(), "CSV label column name (default: the last column)");
+}
+
+int run_convert(const Parsed& p) {
   data::ConvertOptions opt;
   if (p.vm.count("format")) {
     const std::string f = p.vm["format"].as<std::string>();
@@ -171,8 +183,7 @@ int run_convert(const std::vector<std::string>& args) {
   if (p.vm.count("sparse")) opt.layout = data::OutputLayout::Sparse;
   if (p.vm.count("dense")) opt.layout = data::OutputLayout::Dense;
   if (p.vm.count("label")) opt.label = p.vm["label"].as<std::string>();
-  opt.shards = p.vm["shards"].as<int>();
-  opt.dtype = parse_dtype(p.vm["dtype"].as<std::string>());
+  read_output_options(p.vm, opt);
   const data::ConvertStats s = data::convert(p.positional[0], p.positional[1], opt);
   for (const auto& f : s.files) std::cout << "wrote " << f << "\n";
   const double mb = static_cast<double>(s.bytes_read) / 1e6;
@@ -183,6 +194,28 @@ int run_convert(const std::vector<std::string>& args) {
             << (s.seconds > 0 ? mb / s.seconds : 0.0) << " MB/s)\n";
   return kExitOk;
 }
+
+constexpr WritingCommand kSynth = {
+    "synth",
+    "synth OUT.h5 --rows N --features D [options]",
+    "Draws w* ~ N(0,1)/sqrt(D*RHO), b* ~ N(0,0.5^2), x ~ N(0,1) (CSR: each entry\n"
+    "present with probability RHO), y ~ Bernoulli(sigmoid(x.w* + b*)). The rows are\n"
+    "the same for any --shards.\n",
+    1,
+    "one output file OUT.h5",
+    &synth_options,
+    &run_synth};
+
+constexpr WritingCommand kConvert = {
+    "convert",
+    "convert IN OUT.h5 [options]",
+    "LIBSVM: 'label idx:val ...', 1-based increasing indices, labels 0/1 or -1/+1.\n"
+    "CSV: header row, numeric cells, labels 0/1 or -1/+1. Labels are stored as 0/1.\n"
+    "Bad lines are errors naming the line; no output is left behind.\n",
+    2,
+    "input and output files (IN OUT.h5)",
+    &convert_options,
+    &run_convert};
 
 int run_info(const std::vector<std::string>& args) {
   if (args.empty()) throw ConfigError("info: no files given (usage: logreg_data info FILE.h5...)");
@@ -221,8 +254,8 @@ int run(int argc, char** argv) {
     std::cout << "logreg_data " << logreg::version() << "\n";
     return kExitOk;
   }
-  if (command == "synth") return run_synth(args);
-  if (command == "convert") return run_convert(args);
+  if (command == "synth") return run_writing(kSynth, args);
+  if (command == "convert") return run_writing(kConvert, args);
   if (command == "info") return run_info(args);
   std::cerr << "logreg_data: unknown command '" << command << "'\n\n" << kUsage;
   return kExitUsage;

@@ -1,19 +1,17 @@
+// DistributedObjective (include/logreg/dist/distributed_objective.hpp): each pass computes local
+// sums, reduces them once in one buffer and finishes the point from the reduced sums (README,
+// "Design"). The line search and the Hessian operator are its friends and share its helpers.
 #include "logreg/dist/distributed_objective.hpp"
 
-#include <chrono>
 #include <cmath>
 
 #include "logreg/errors.hpp"
+#include "reduce_layout.hpp"
+#include "scoped_timer.hpp"
 
 namespace logreg {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
 struct MarginCache final : PointCache {
   explicit MarginCache(const std::shared_ptr<RowBuffers>& buffers)
@@ -145,13 +143,22 @@ void DistributedObjective::add_penalty_gradient(const Vec& x, Vec& g) const {
 double DistributedObjective::loss_part(const Point& p) const { return p.f - penalty(p.x); }
 
 void DistributedObjective::reduce(Vec& buf) {
-  // The last entry is the stop flag's slot (callers size buffers with it: no reallocation).
+  // The last entry is the stop flag's slot (ReduceLayout::buffer() has it: no reallocation).
   const Index k = buf.size() - 1;
   buf[k] = (stop_source_ && stop_source_()) ? 1.0 : 0.0;
-  auto t0 = Clock::now();
-  comm_.allreduce_sum({buf.data(), static_cast<size_t>(buf.size())});
-  stats_.comm_s += seconds_since(t0);
+  timed(stats_.comm_s, [&] { comm_.allreduce_sum({buf.data(), static_cast<size_t>(buf.size())}); });
   if (buf[k] > 0) interrupted_ = true;
+}
+
+Point DistributedObjective::point_from_sums(Vec x, double loss, ConstVecRef raw,
+                                            std::shared_ptr<const PointCache> cache) const {
+  Point p;
+  p.x = std::move(x);
+  p.f = loss / weight_sum_ + penalty(p.x);
+  p.g = pullback(raw / weight_sum_);
+  add_penalty_gradient(p.x, p.g);
+  p.cache = std::move(cache);
+  return p;
 }
 
 Point DistributedObjective::evaluate(const Vec& x) { return evaluate_pass(x, nullptr); }
@@ -164,24 +171,21 @@ Point DistributedObjective::evaluate_with_diagonal(const Vec& x, Vec& diagonal) 
 // latter only when centering), then the stop flag.
 Point DistributedObjective::evaluate_pass(const Vec& x, Vec* diagonal) {
   const Index d = local_->features();
-  const Index n_diag = diagonal ? d + 1 : 0;
-  const Index n_sums = diagonal && mean_.size() > 0 ? d + 1 : 0;
+  const ReduceLayout layout({.raw = d + 1,
+                             .loss = 1,
+                             .diagonal = diagonal ? d + 1 : 0,
+                             .column_sums = diagonal && mean_.size() > 0 ? d + 1 : 0});
   auto cache = std::make_shared<MarginCache>(buffers_);
-  Vec buf = Vec::Zero(d + 2 + n_diag + n_sums + 1);
-  auto hdiag = buf.segment(d + 2, n_diag);
-  auto hsums = buf.segment(d + 2 + n_diag, n_sums);
-  auto t0 = Clock::now();
-  buf[d + 1] = diagonal ? local_->loss_grad_curvature(to_model(x), cache->z, buf.head(d + 1), hdiag, hsums)
-                        : local_->loss_grad(to_model(x), cache->z, buf.head(d + 1));
-  stats_.compute_s += seconds_since(t0);
+  Vec buf = layout.buffer();
+  auto raw = layout.raw.of(buf), hdiag = layout.diagonal.of(buf);
+  auto hsums = layout.column_sums.of(buf);
+  buf[layout.loss.at] = timed(stats_.compute_s, [&] {
+    return diagonal ? local_->loss_grad_curvature(to_model(x), cache->z, raw, hdiag, hsums)
+                    : local_->loss_grad(to_model(x), cache->z, raw);
+  });
   ++stats_.evaluations;
   reduce(buf);
-  Point p;
-  p.x = x;
-  p.f = buf[d + 1] / weight_sum_ + penalty(x);
-  p.g = pullback(buf.head(d + 1) / weight_sum_);
-  add_penalty_gradient(x, p.g);
-  p.cache = std::move(cache);
+  Point p = point_from_sums(x, buf[layout.loss.at], raw, std::move(cache));
   if (diagonal) *diagonal = solver_diagonal(hdiag / weight_sum_, hsums / weight_sum_);
   return p;
 }
@@ -220,16 +224,18 @@ class DistributedLine final : public LineFunction {
       full_alpha_ = alpha;
       return {full_.f, full_.g.dot(dir_)};
     }
-    auto t0 = Clock::now();
-    auto [loss, slope] = obj_.local_->line_sums(z0_->z, zd_, alpha);
-    obj_.stats_.compute_s += seconds_since(t0);
+    auto [loss, slope] =
+        timed(obj_.stats_.compute_s, [&] { return obj_.local_->line_sums(z0_->z, zd_, alpha); });
     ++obj_.stats_.line_trials;
-    Vec buf(3);  // loss, slope, stop flag
-    buf << loss, slope, 0.0;
+    const ReduceLayout layout({.loss = 1, .slope = 1});
+    Vec buf = layout.buffer();
+    buf[layout.loss.at] = loss;
+    buf[layout.slope.at] = slope;
     obj_.reduce(buf);
     const double l2 = obj_.params_.l2;
-    const double f = buf[0] / obj_.weight_sum_ + 0.5 * l2 * (xx_ + alpha * (2.0 * xd_ + alpha * dd_));
-    const double df = buf[1] / obj_.weight_sum_ + l2 * (xd_ + alpha * dd_);
+    const double f = buf[layout.loss.at] / obj_.weight_sum_ +
+                     0.5 * l2 * (xx_ + alpha * (2.0 * xd_ + alpha * dd_));
+    const double df = buf[layout.slope.at] / obj_.weight_sum_ + l2 * (xd_ + alpha * dd_);
     return {f, df};
   }
 
@@ -239,43 +245,34 @@ class DistributedLine final : public LineFunction {
       full_alpha_ = std::numeric_limits<double>::quiet_NaN();  // handed over, not copied
       return std::move(full_);
     }
-    const Index d = obj_.local_->features();
     auto cache = std::make_shared<MarginCache>(obj_.buffers_);
     cache->z.noalias() = z0_->z + alpha * zd_;
-    Vec buf(d + 3);  // gradient, loss, stop flag
-    auto t0 = Clock::now();
-    buf[d + 1] = obj_.local_->loss_grad_at_margins(cache->z, buf.head(d + 1));
-    obj_.stats_.compute_s += seconds_since(t0);
-    ++obj_.stats_.evaluations;
-    obj_.reduce(buf);
-    return make_point(alpha, buf, std::move(cache));
+    return reduced_point(alpha, std::move(cache), [&](VecRef z, VecRef raw) {
+      return obj_.local_->loss_grad_at_margins(z, raw);
+    });
   }
 
  private:
   Point pass(double alpha) {
-    const Index d = obj_.local_->features();
     auto cache = std::make_shared<MarginCache>(obj_.buffers_);
     zd_ = obj_.buffers_->take();
     have_zd_ = true;
-    Vec buf(d + 3);  // gradient, loss, stop flag
-    auto t0 = Clock::now();
-    buf[d + 1] =
-        obj_.local_->loss_grad_along(z0_->z, raw_dir_, alpha, zd_, cache->z, buf.head(d + 1));
-    obj_.stats_.compute_s += seconds_since(t0);
-    ++obj_.stats_.evaluations;
-    obj_.reduce(buf);
-    return make_point(alpha, buf, std::move(cache));
+    return reduced_point(alpha, std::move(cache), [&](VecRef z, VecRef raw) {
+      return obj_.local_->loss_grad_along(z0_->z, raw_dir_, alpha, zd_, z, raw);
+    });
   }
 
-  Point make_point(double alpha, const Vec& buf, std::shared_ptr<MarginCache> cache) {
-    const Index d = obj_.local_->features();
-    Point p;
-    p.x = x0_ + alpha * dir_;
-    p.f = buf[d + 1] / obj_.weight_sum_ + obj_.penalty(p.x);
-    p.g = obj_.pullback(buf.head(d + 1) / obj_.weight_sum_);
-    obj_.add_penalty_gradient(p.x, p.g);
-    p.cache = std::move(cache);
-    return p;
+  // The point at x0 + α dir from one pass and one reduce: sums(z, raw) fills the margins z and
+  // the raw gradient and returns the loss.
+  template <typename Sums>
+  Point reduced_point(double alpha, std::shared_ptr<MarginCache> cache, Sums sums) {
+    const ReduceLayout layout({.raw = obj_.local_->features() + 1, .loss = 1});
+    Vec buf = layout.buffer();
+    auto raw = layout.raw.of(buf);
+    buf[layout.loss.at] = timed(obj_.stats_.compute_s, [&] { return sums(cache->z, raw); });
+    ++obj_.stats_.evaluations;
+    obj_.reduce(buf);
+    return obj_.point_from_sums(x0_ + alpha * dir_, buf[layout.loss.at], raw, std::move(cache));
   }
 
   DistributedObjective& obj_;
@@ -299,36 +296,36 @@ std::unique_ptr<LineFunction> DistributedObjective::line(const Point& from, cons
 // Hv = Aᵀ (X̂ᵀ D X̂ / S) A v + l2 v_w: one pass and one reduce per product.
 class DistributedHessian final : public HessianOperator {
  public:
-  DistributedHessian(DistributedObjective& obj, const Point& at) : obj_(obj) {
-    auto t0 = Clock::now();
-    local_ = obj_.local_->hessian(margins_of(at)->z);
-    obj_.stats_.compute_s += seconds_since(t0);
-  }
+  DistributedHessian(DistributedObjective& obj, const Point& at)
+      : obj_(obj),
+        local_(
+            timed(obj.stats_.compute_s, [&] { return obj.local_->hessian(margins_of(at)->z); })) {}
 
   void apply(const Vec& v, Vec& out) override {
-    const Index d = obj_.local_->features();
-    Vec buf(d + 2);  // Hv, stop flag
-    auto t0 = Clock::now();
-    local_->apply(obj_.to_model(v), buf.head(d + 1));
-    obj_.stats_.compute_s += seconds_since(t0);
+    const ReduceLayout layout({.raw = obj_.local_->features() + 1});
+    Vec buf = layout.buffer();
+    auto hv = layout.raw.of(buf);
+    timed(obj_.stats_.compute_s, [&] { local_->apply(obj_.to_model(v), hv); });
     ++obj_.stats_.hessian_products;
     obj_.reduce(buf);
-    out = obj_.pullback(buf.head(d + 1) / obj_.weight_sum_);
+    out = obj_.pullback(hv / obj_.weight_sum_);
     obj_.add_penalty_gradient(v, out);
   }
 
   Vec diagonal() override {
     const Index d = obj_.local_->features();
-    // The column sums are needed only for the centering term: skip that pass without it.
+    // The column sums are needed only for the centering term: skip that pass without it (their
+    // part then stays zero).
     const bool centered = obj_.mean_.size() > 0;
-    Vec buf = Vec::Zero(2 * (d + 1) + 1);  // diagonal, column sums, stop flag
-    auto t0 = Clock::now();
-    local_->diagonal(buf.head(d + 1));
-    if (centered) local_->weighted_column_sums(buf.segment(d + 1, d + 1));
-    obj_.stats_.compute_s += seconds_since(t0);
+    const ReduceLayout layout({.diagonal = d + 1, .column_sums = d + 1});
+    Vec buf = layout.buffer();
+    timed(obj_.stats_.compute_s, [&] {
+      local_->diagonal(layout.diagonal.of(buf));
+      if (centered) local_->weighted_column_sums(layout.column_sums.of(buf));
+    });
     obj_.reduce(buf);
     buf /= obj_.weight_sum_;
-    return obj_.solver_diagonal(buf.head(d + 1), buf.segment(d + 1, d + 1));
+    return obj_.solver_diagonal(layout.diagonal.of(buf), layout.column_sums.of(buf));
   }
 
  private:

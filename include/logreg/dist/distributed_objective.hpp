@@ -84,6 +84,11 @@ class DistributedObjective final : public Objective {
   const Vec& feature_mean() const { return mean_; }
   const Vec& feature_scale() const { return scale_; }
 
+ private:
+  // The pass helpers, shared with the line and Hessian classes (distributed_objective.cpp).
+  friend class DistributedLine;
+  friend class DistributedHessian;
+
   // Reduces `buf` (sum); its last entry is the slot for the stop flag. Records comm time.
   void reduce(Vec& buf);
   // Raw gradient [g_w; g_b] (d+1) → solver gradient Aᵀ g (dim).
@@ -95,10 +100,9 @@ class DistributedObjective final : public Objective {
   Vec solver_diagonal(const Vec& hdiag, const Vec& hsums) const;
   Point evaluate_pass(const Vec& x, Vec* diagonal);
   void add_penalty_gradient(const Vec& x, Vec& g) const;
-
- private:
-  friend class DistributedLine;
-  friend class DistributedHessian;
+  // The point x from its reduced sums (loss and raw gradient, not yet divided by S).
+  Point point_from_sums(Vec x, double loss, ConstVecRef raw,
+                        std::shared_ptr<const PointCache> cache) const;
 
   std::unique_ptr<LocalObjective> local_;
   Communicator& comm_;

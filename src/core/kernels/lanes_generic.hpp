@@ -102,7 +102,7 @@ LANES_INLINE void combine4(const V& a, const V& b, const V& c, const V& d, doubl
   out[0] = combine(a), out[1] = combine(b), out[2] = combine(c), out[3] = combine(d);
 }
 
-// Rows of the residuals go eight at a time, one V (passes.hpp).
+// Rows of the residuals go eight at a time, one V (residuals.hpp).
 using P = V;
 constexpr int kPacket = 8;
 LANES_INLINE P psplat(double a) { return set1(a); }

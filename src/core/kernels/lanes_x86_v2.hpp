@@ -82,20 +82,17 @@ LANES_INLINE void combine4(V a, V b, V c, V d, double* out) {
   out[0] = combine(a), out[1] = combine(b), out[2] = combine(c), out[3] = combine(d);
 }
 
-// Rows of the residuals go two at a time, one register (passes.hpp): a packet of eight rows in
+// Rows of the residuals go two at a time, one register (residuals.hpp): a packet of eight rows in
 // four registers would not leave enough of the sixteen for exp and log1p.
+constexpr unsigned kPacketBytes = 16;
+
 }  // namespace
 
 #include "lanes_register.hpp"
 
 namespace {
 
-using P = Reg<16>;
-constexpr int kPacket = 2;
-LANES_INLINE P psplat(double a) { return splat<16>(a); }
-LANES_INLINE P pload(const double* p) { return {_mm_loadu_pd(p)}; }
 LANES_INLINE P pload_first(const double* p, int) { return {_mm_load_sd(p)}; }  // m = 1
-LANES_INLINE void pstore(double* p, P a) { _mm_storeu_pd(p, a.v); }
 LANES_INLINE void pstore_first(double* p, P a, int) { _mm_store_sd(p, a.v); }
 LANES_INLINE P madd(P a, P b, P c) { return add(mul(a, b), c); }
 // Rows c, c+1 are lanes c mod 8 and the next.

@@ -78,20 +78,17 @@ LANES_INLINE void combine4(V a, V b, V c, V d, double* out) {
   _mm256_storeu_pd(out, _mm256_add_pd(q_lo, q_hi));
 }
 
-// Rows of the residuals go four at a time, one register (passes.hpp): a packet of eight rows in
+// Rows of the residuals go four at a time, one register (residuals.hpp): a packet of eight rows in
 // two registers would not leave enough of the sixteen for exp and log1p.
+constexpr unsigned kPacketBytes = 32;
+
 }  // namespace
 
 #include "lanes_register.hpp"
 
 namespace {
 
-using P = Reg<32>;
-constexpr int kPacket = 4;
-LANES_INLINE P psplat(double a) { return splat<32>(a); }
-LANES_INLINE P pload(const double* p) { return {_mm256_loadu_pd(p)}; }
 LANES_INLINE P pload_first(const double* p, int m) { return {_mm256_maskload_pd(p, mask_lo(m))}; }
-LANES_INLINE void pstore(double* p, P a) { _mm256_storeu_pd(p, a.v); }
 LANES_INLINE void pstore_first(double* p, P a, int m) { _mm256_maskstore_pd(p, mask_lo(m), a.v); }
 LANES_INLINE P madd(P a, P b, P c) { return {_mm256_fmadd_pd(a.v, b.v, c.v)}; }
 // Rows c … c+3 are lanes 0–3 or 4–7 (lane = c mod 8).

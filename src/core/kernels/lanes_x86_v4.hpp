@@ -15,6 +15,9 @@ namespace {
 
 #define LANES_INLINE [[gnu::always_inline]] inline
 
+// Rows of the residuals go eight at a time, one register like the lanes (residuals.hpp).
+constexpr unsigned kPacketBytes = 64;
+
 }  // namespace
 
 #include "lanes_register.hpp"
@@ -61,13 +64,8 @@ LANES_INLINE void combine4(V a, V b, V c, V d, double* out) {
   _mm256_storeu_pd(out, __builtin_shufflevector(q, q, 0, 1, 2, 3) + __builtin_shufflevector(q, q, 4, 5, 6, 7));
 }
 
-// Rows of the residuals go eight at a time, one V (passes.hpp).
-using P = V;
-constexpr int kPacket = 8;
-LANES_INLINE P psplat(double a) { return splat<64>(a); }
-LANES_INLINE P pload(const double* p) { return load(p); }
+// The residuals' packet P is V itself (lanes_register.hpp).
 LANES_INLINE P pload_first(const double* p, int m) { return load_first(p, m); }
-LANES_INLINE void pstore(double* p, V a) { store(p, a); }
 LANES_INLINE void pstore_first(double* p, V a, int m) { store_first(p, a, m); }
 LANES_INLINE void add_packet(V& sums, V a, int) { sums = add(sums, a); }
 

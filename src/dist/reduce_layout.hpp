@@ -1,0 +1,41 @@
+// The layout of the one buffer each pass of DistributedObjective reduces: one fused reduce per
+// evaluation, the stop flag included (README, "Design"). Private to src/dist.
+#pragma once
+
+#include "logreg/core/types.hpp"
+
+namespace logreg {
+
+// Where each sum sits in the buffer of one reduce: the parts in this order, each of the length
+// given (0 when the pass has no such part), then the stop flag that reduce() sets. The offsets
+// are computed here only; packing and unpacking both go through the parts.
+struct ReduceLayout {
+  struct Part {
+    Index at = 0, size = 0;
+    auto of(Vec& buf) const { return buf.segment(at, size); }
+    auto of(const Vec& buf) const { return buf.segment(at, size); }
+  };
+  struct Sizes {
+    Index raw = 0, loss = 0, slope = 0, diagonal = 0, column_sums = 0;
+  };
+
+  explicit ReduceLayout(Sizes n)
+      : raw{0, n.raw},
+        loss{raw.at + raw.size, n.loss},
+        slope{loss.at + loss.size, n.slope},
+        diagonal{slope.at + slope.size, n.diagonal},
+        column_sums{diagonal.at + diagonal.size, n.column_sums},
+        stop(column_sums.at + column_sums.size) {}
+
+  // A zeroed buffer of this layout, with the stop flag's slot.
+  Vec buffer() const { return Vec::Zero(stop + 1); }
+
+  Part raw;          // d+1 in raw coordinates: the gradient [g_w; g_b], or H v
+  Part loss;         // the loss sum
+  Part slope;        // the line's slope sum
+  Part diagonal;     // diag(X̂ᵀDX̂)
+  Part column_sums;  // X̂ᵀD
+  Index stop;        // the stop flag, last (reduce())
+};
+
+}  // namespace logreg
