@@ -286,21 +286,25 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
     double objective = 0.0;
     EvalMetrics val;
   } best;
-  // The best point travels with the checkpoints (BestPoint::values in this order).
+  // The best point travels with the checkpoints.
   if (const auto& saved = checkpointer.resumed_best()) {
-    const std::vector<double>& v = saved->values;
-    best.score = v[0], best.iteration = static_cast<int>(v[1]), best.since = static_cast<int>(v[2]);
-    best.objective = v[3], best.val.log_loss = v[4], best.val.accuracy = v[5], best.val.auc = v[6];
+    best.score = saved->score, best.iteration = saved->iteration, best.since = saved->since;
+    best.objective = saved->objective, best.val.log_loss = saved->val_logloss;
+    best.val.accuracy = saved->val_accuracy, best.val.auc = saved->val_auc;
     best.x = saved->x;
   }
   if (!es.metric.empty()) {
     checkpointer.track_best([&]() -> std::optional<BestPoint> {
       if (best.iteration < 0) return std::nullopt;
-      return BestPoint{
-          "",
-          {best.score, static_cast<double>(best.iteration), static_cast<double>(best.since),
-           best.objective, best.val.log_loss, best.val.accuracy, best.val.auc},
-          best.x};
+      return BestPoint{.fingerprint = "",
+                       .score = best.score,
+                       .iteration = best.iteration,
+                       .since = best.since,
+                       .objective = best.objective,
+                       .val_logloss = best.val.log_loss,
+                       .val_accuracy = best.val.accuracy,
+                       .val_auc = best.val.auc,
+                       .x = best.x};
     });
   }
   double last_step = 0.0;

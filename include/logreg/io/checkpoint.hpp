@@ -1,9 +1,11 @@
 // Checkpoint files: the solver state (x in solver coordinates, iteration, solver history) and
 // two fingerprints, canonical "key=value" lines describing the config and the data, so that a
-// resume can say exactly what changed. Written atomically: temporary file, fsync, rename.
+// resume can say exactly what changed. Written atomically: temporary file, fsync, rename. The
+// solver's fields are written and read by name without knowing what they mean.
 #pragma once
 
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -14,18 +16,26 @@ namespace logreg {
 // Early stopping's record of the best point so far. It is saved with the solver state so that a
 // resumed run selects among all iterations, not only those after the restart.
 struct BestPoint {
-  static constexpr size_t kValues = 7;
-  std::string fingerprint;     // what the score means, "key=value" lines (metric, validation data)
-  std::vector<double> values;  // kValues: score, iteration, evaluations since, objective,
-                               // validation log loss, accuracy, AUC
-  Vec x;                       // the point, in solver coordinates
+  std::string fingerprint;  // what the score means, "key=value" lines (metric, validation data)
+  double score = std::numeric_limits<double>::infinity();  // lower is better
+  int iteration = -1;                                      // -1: none yet
+  int since = 0;                                           // evaluations since without improvement
+  double objective = 0.0;
+  double val_logloss = 0.0, val_accuracy = 0.0, val_auc = 0.0;
+  Vec x;  // the point, in solver coordinates
 };
+
+// The format written (README, "Batch jobs": checkpoint format); read_checkpoint also reads 1.
+inline constexpr int kCheckpointFormat = 2;
 
 struct Checkpoint {
   SolverState state;
   std::string config_fingerprint;
   std::string data_fingerprint;
   std::optional<BestPoint> best;  // group "best" in the file; absent without early stopping
+  // Of the file read. Format 1 stored the solver's vectors and scalars by position: they are read
+  // into `state` named "0", "1", … in order, for the solvers' upgrade_v1_state to name.
+  int format_version = kCheckpointFormat;
 };
 
 // `before_rename` runs after the temporary file is complete and synced, just before it replaces
