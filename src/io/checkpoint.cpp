@@ -144,7 +144,8 @@ std::optional<Checkpoint> read_checkpoint(const std::string& path) {
   if (version == 0) throw DataError(path + ": not a logreg_dist checkpoint (no format_version)");
   if (version != kCheckpointFormat && version != kFormatV1) {
     throw DataError(path + ": checkpoint format " + std::to_string(version) +
-                    ", this logreg_dist reads formats 1 and 2");
+                    ", this logreg_dist reads formats 1 and 2; delete it or set "
+                    "checkpoint.resume: never to start afresh");
   }
   Checkpoint c;
   c.format_version = static_cast<int>(version);

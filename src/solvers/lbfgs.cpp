@@ -89,8 +89,9 @@ SolveResult minimize_lbfgs(Objective& obj, const SolverState& start, const Solve
     return strong_wolfe(*line, p.f, slope, alpha0);
   };
   while (true) {
-    if (auto s = progress.after_iteration(iter, p, step, state))
+    if (auto s = progress.after_iteration(iter, p, step, state)) {
       return progress.finish(p, *s, iter);
+    }
     std::unique_ptr<LineFunction> line;
     LineSearchResult ls = search(line);
     if (!ls.ok && !hist.s.empty()) {

@@ -78,8 +78,9 @@ SolveResult minimize_owlqn(Objective& obj, const SolverState& start, const Solve
     return st;
   };
   while (true) {
-    if (auto s = progress.after_iteration(iter, p, step, state))
+    if (auto s = progress.after_iteration(iter, p, step, state)) {
       return progress.finish(p, *s, iter);
+    }
     std::optional<Step> next = orthant_step(obj, p, hist, lambda);
     if (!next && !hist.s.empty()) {
       hist.clear();  // retry once along the steepest descent of J before giving up

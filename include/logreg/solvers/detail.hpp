@@ -3,6 +3,7 @@
 // resume from.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <string>
