@@ -120,6 +120,13 @@ with h5py.File("out/c.h5", "a") as f:
     del f["state/s0"]; f["state/s0"] = np.full(6, np.nan)
 PY
 expect_error 3 1 "out/c.h5: state/s0 entry 0 is nan" base.yaml --set checkpoint.path=out/c.h5
+# A checkpoint without a field its solver needs: refused by the solver, naming the field.
+"$PY" - <<'PY'
+import h5py, numpy as np
+with h5py.File("out/c.h5", "a") as f:
+    del f["state/s0"]; f["state/s0"] = np.zeros(6); del f["state/y0"]
+PY
+expect_error 3 1 "cannot resume lbfgs from this solver state: vector 'y0' is missing" base.yaml --set checkpoint.path=out/c.h5
 echo "ok: undefined metric, overflowing standardization and damaged checkpoints refused"
 
 # 5. A full disk while writing the metrics (a 64 KiB tmpfs; mounting needs root, which CI has):
