@@ -1,7 +1,10 @@
+// Checkpoint policy of a training run (checkpointing.hpp; README, "Batch jobs"): fingerprints,
+// the checks before resuming, the broadcast of the state from rank 0 and collective saving.
 #include "logreg/app/checkpointing.hpp"
 
 #include <sys/stat.h>
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -10,39 +13,59 @@
 
 #include "logreg/errors.hpp"
 #include "logreg/io/safe_output.hpp"
+#include "logreg/solvers/legacy_state.hpp"
 
 namespace logreg {
 
 namespace {
 
-// Every vector of a checkpoint has the run's dimension and finite entries, before any of it is
-// used or broadcast (a damaged or foreign file must fail here, not in a collective).
+const char* const kDamaged =
+    " (a damaged or foreign checkpoint; delete it or set checkpoint.resume: never)";
+
+// Solver field names are identifiers: they travel in the broadcast's layout text.
+bool is_field_name(const std::string& name) {
+  if (name.empty()) return false;
+  for (char ch : name) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_') return false;
+  }
+  return true;
+}
+
+// Every vector of a checkpoint has the run's dimension and finite entries, and every scalar is
+// finite, before any of it is used or broadcast (a damaged or foreign file must fail here, not in
+// a collective). Which fields a solver needs is its own check when it resumes.
 void validate_state(const std::string& path, const Checkpoint& c, Index dim) {
-  const std::string hint =
-      " (a damaged or foreign checkpoint; delete it or set checkpoint.resume: never)";
   auto check = [&](const std::string& what, const Vec& v) {
     if (v.size() != dim) {
       throw DataError(path + ": " + what + " has " + std::to_string(v.size()) +
-                      " entries, this run has " + std::to_string(dim) + " parameters" + hint);
+                      " entries, this run has " + std::to_string(dim) + " parameters" + kDamaged);
     }
     for (Index i = 0; i < v.size(); ++i) {
       if (!std::isfinite(v[i])) {
         throw DataError(path + ": " + what + " entry " + std::to_string(i) + " is " +
-                        std::to_string(v[i]) + hint);
+                        std::to_string(v[i]) + kDamaged);
       }
     }
   };
-  if (c.state.iteration < 0) throw DataError(path + ": negative iteration" + hint);
+  if (c.state.iteration < 0) throw DataError(path + ": negative iteration" + kDamaged);
   check("x", c.state.x);
-  for (size_t k = 0; k < c.state.vectors.size(); ++k) {
-    check("history vector " + std::to_string(k), c.state.vectors[k]);
+  for (const auto& [name, v] : c.state.vectors) {
+    if (!is_field_name(name))
+      throw DataError(path + ": state/" + name + " is no solver field" + kDamaged);
+    check("state/" + name, v);
   }
-  for (size_t k = 0; k < c.state.scalars.size(); ++k) {
-    if (!std::isfinite(c.state.scalars[k])) {
-      throw DataError(path + ": solver scalar " + std::to_string(k) + " is not finite" + hint);
+  for (const auto& [name, v] : c.state.scalars) {
+    if (!is_field_name(name))
+      throw DataError(path + ": state@" + name + " is no solver field" + kDamaged);
+    if (!std::isfinite(v)) throw DataError(path + ": state@" + name + " is not finite" + kDamaged);
+  }
+  if (c.best) {
+    check("best/x", c.best->x);
+    if (c.best->iteration < 0 || c.best->since < 0) {
+      throw DataError(path + ": best point at iteration " + std::to_string(c.best->iteration) +
+                      ", " + std::to_string(c.best->since) + " evaluations since" + kDamaged);
     }
   }
-  if (c.best) check("best/x", c.best->x);
 }
 
 std::string g17(double v) {
@@ -51,52 +74,74 @@ std::string g17(double v) {
   return buf;
 }
 
-// [iteration, #vectors, #scalars, |x|, |v₀|, …, x, v₀, …, scalars, has best, then with a best
-// point: #values, |x|, values, x] for one broadcast.
-std::vector<double> pack(const SolverState& s, const std::optional<BestPoint>& best) {
-  std::vector<double> out{static_cast<double>(s.iteration), static_cast<double>(s.vectors.size()),
-                          static_cast<double>(s.scalars.size()), static_cast<double>(s.x.size())};
-  for (const Vec& v : s.vectors) out.push_back(static_cast<double>(v.size()));
-  out.insert(out.end(), s.x.data(), s.x.data() + s.x.size());
-  for (const Vec& v : s.vectors) out.insert(out.end(), v.data(), v.data() + v.size());
-  out.insert(out.end(), s.scalars.begin(), s.scalars.end());
-  out.push_back(best ? 1.0 : 0.0);
-  if (best) {
-    const std::vector<double> values = best->values();
-    out.push_back(static_cast<double>(values.size()));
-    out.push_back(static_cast<double>(best->x.size()));
-    out.insert(out.end(), values.begin(), values.end());
-    out.insert(out.end(), best->x.data(), best->x.data() + best->x.size());
+// A resumed state as broadcast from rank 0: `layout` names the fields, one per line, after the
+// count of numbers ("numbers N", "x D", "vector NAME D", "scalar NAME", "best D"), and `numbers`
+// holds the iteration and then each field's numbers in that order (a best point: score,
+// iteration, since, objective, val_logloss, val_accuracy, val_auc, x).
+struct Packed {
+  std::string layout;
+  std::vector<double> numbers;
+};
+
+Packed pack(const SolverState& s, const std::optional<BestPoint>& best) {
+  Packed p;
+  std::ostringstream layout;
+  auto add = [&](const Vec& v) {
+    p.numbers.insert(p.numbers.end(), v.data(), v.data() + v.size());
+  };
+  p.numbers.push_back(static_cast<double>(s.iteration));
+  layout << "x " << s.x.size() << "\n";
+  add(s.x);
+  for (const auto& [name, v] : s.vectors) {
+    layout << "vector " << name << " " << v.size() << "\n";
+    add(v);
   }
-  return out;
+  for (const auto& [name, v] : s.scalars) {
+    layout << "scalar " << name << "\n";
+    p.numbers.push_back(v);
+  }
+  if (best) {
+    layout << "best " << best->x.size() << "\n";
+    p.numbers.insert(p.numbers.end(), {best->score, static_cast<double>(best->iteration),
+                                       static_cast<double>(best->since), best->objective,
+                                       best->val_logloss, best->val_accuracy, best->val_auc});
+    add(best->x);
+  }
+  p.layout = "numbers " + std::to_string(p.numbers.size()) + "\n" + layout.str();
+  return p;
 }
 
-SolverState unpack(const std::vector<double>& in, const std::string& solver,
-                   std::optional<BestPoint>& best) {
+SolverState unpack(const Packed& p, const std::string& solver, std::optional<BestPoint>& best) {
   SolverState s;
   s.solver = solver;
-  s.iteration = static_cast<int>(in[0]);
-  const size_t nv = static_cast<size_t>(in[1]), ns = static_cast<size_t>(in[2]);
-  size_t at = 4 + nv;
+  size_t at = 0;
+  auto next = [&] { return p.numbers.at(at++); };
   auto take = [&](size_t n) {
-    Vec v = Eigen::Map<const Vec>(in.data() + at, static_cast<Index>(n));
+    Vec v = Eigen::Map<const Vec>(p.numbers.data() + at, static_cast<Index>(n));
     at += n;
     return v;
   };
-  s.x = take(static_cast<size_t>(in[3]));
-  for (size_t i = 0; i < nv; ++i) s.vectors.push_back(take(static_cast<size_t>(in[4 + i])));
-  s.scalars.assign(in.begin() + static_cast<long>(at), in.begin() + static_cast<long>(at + ns));
-  at += ns;
+  s.iteration = static_cast<int>(next());
   best.reset();
-  if (in[at++] != 0.0) {
-    const size_t nvalues = static_cast<size_t>(in[at]), nx = static_cast<size_t>(in[at + 1]);
-    at += 2;
-    BestPoint b;
-    b.set_values(
-        {in.begin() + static_cast<long>(at), in.begin() + static_cast<long>(at + nvalues)});
-    at += nvalues;
-    b.x = take(nx);
-    best = std::move(b);
+  std::istringstream in(p.layout);
+  std::string kind, name;
+  size_t n = 0;
+  in >> kind >> n;  // numbers N
+  while (in >> kind) {
+    if (kind == "x")
+      in >> n, s.x = take(n);
+    else if (kind == "vector")
+      in >> name >> n, s.vectors[name] = take(n);
+    else if (kind == "scalar")
+      in >> name, s.scalars[name] = next();
+    else if (kind == "best") {
+      in >> n;
+      BestPoint b;
+      b.score = next(), b.iteration = static_cast<int>(next()), b.since = static_cast<int>(next());
+      b.objective = next(), b.val_logloss = next(), b.val_accuracy = next(), b.val_auc = next();
+      b.x = take(n);
+      best = std::move(b);
+    }
   }
   return s;
 }
@@ -157,65 +202,77 @@ Checkpointer::Checkpointer(Communicator& comm, const Config& config, const DataL
   fingerprints_.data_fingerprint = data_fingerprint(layout);
 }
 
+std::optional<Checkpoint> Checkpointer::read_resumable(Index dim, std::ostream& out) const {
+  ensure_parent_directory(path_, "checkpoint.path");
+  remove_stale_temporaries(path_);
+  if (resume_ == ResumeMode::Never) return std::nullopt;
+  std::optional<Checkpoint> c = read_checkpoint(path_);
+  if (!c) {
+    if (resume_ == ResumeMode::Require) {
+      throw ConfigError("checkpoint.resume is 'require' but " + path_ + " does not exist");
+    }
+    return std::nullopt;
+  }
+  const std::string hint = "; delete it or set checkpoint.resume: never to start afresh";
+  std::string diff =
+      fingerprint_difference(fingerprints_.config_fingerprint, c->config_fingerprint);
+  if (!diff.empty()) {
+    throw ConfigError("checkpoint " + path_ + " was written for another configuration (" + diff +
+                      ")" + hint);
+  }
+  diff = fingerprint_difference(fingerprints_.data_fingerprint, c->data_fingerprint);
+  if (!diff.empty()) {
+    throw ConfigError("checkpoint " + path_ + " was written for other data (" + diff + ")" + hint);
+  }
+  if (c->state.x.size() != dim) {
+    throw ConfigError("checkpoint " + path_ + " holds " + std::to_string(c->state.x.size()) +
+                      " parameters, this run has " + std::to_string(dim));
+  }
+  if (c->format_version == 1) {  // named as format 2 names them (README, "Batch jobs")
+    try {
+      c->state = upgrade_v1_state(c->state);
+    } catch (const DataError& e) {
+      throw DataError(path_ + ": " + e.what() + kDamaged);
+    }
+  }
+  validate_state(path_, *c, dim);
+  if (best_fingerprint_.empty()) {
+    c->best.reset();  // early stopping is off now: nothing to select
+  } else if (c->best) {
+    diff = fingerprint_difference(best_fingerprint_, c->best->fingerprint);
+    if (!diff.empty()) {
+      throw ConfigError("checkpoint " + path_ +
+                        " chose its best point by another early-stopping rule (" + diff + ")" +
+                        hint);
+    }
+  }
+  out << "resuming from " << path_ << " at iteration " << c->state.iteration;
+  if (c->best) out << " (early stopping: best so far at iteration " << c->best->iteration << ")";
+  if (!best_fingerprint_.empty() && !c->best) out << " (it holds no best point for early stopping)";
+  if (c->format_version == 1) out << " (checkpoint format 1, converted)";
+  out << "\n";
+  out.flush();
+  return c;
+}
+
 SolverState Checkpointer::start_state(Index dim, const std::string& solver, std::ostream& out) {
   SolverState fresh;
   fresh.solver = solver;
   fresh.x = Vec::Zero(dim);
   if (!enabled()) return fresh;
-  std::vector<double> packed;
+  Packed packed;
   collectively(comm_, [&] {
     if (!comm_.is_root()) return;
-    ensure_parent_directory(path_, "checkpoint.path");
-    remove_stale_temporaries(path_);
-    if (resume_ == ResumeMode::Never) return;
-    std::optional<Checkpoint> c = read_checkpoint(path_);
-    if (!c) {
-      if (resume_ == ResumeMode::Require) {
-        throw ConfigError("checkpoint.resume is 'require' but " + path_ + " does not exist");
-      }
-      return;
-    }
-    const std::string hint = "; delete it or set checkpoint.resume: never to start afresh";
-    std::string diff = fingerprint_difference(fingerprints_.config_fingerprint, c->config_fingerprint);
-    if (!diff.empty()) {
-      throw ConfigError("checkpoint " + path_ + " was written for another configuration (" + diff + ")" + hint);
-    }
-    diff = fingerprint_difference(fingerprints_.data_fingerprint, c->data_fingerprint);
-    if (!diff.empty()) {
-      throw ConfigError("checkpoint " + path_ + " was written for other data (" + diff + ")" + hint);
-    }
-    if (c->state.x.size() != dim) {
-      throw ConfigError("checkpoint " + path_ + " holds " + std::to_string(c->state.x.size()) +
-                        " parameters, this run has " + std::to_string(dim));
-    }
-    validate_state(path_, *c, dim);
-    if (best_fingerprint_.empty()) {
-      c->best.reset();  // early stopping is off now: nothing to select
-    } else if (c->best) {
-      diff = fingerprint_difference(best_fingerprint_, c->best->fingerprint);
-      if (!diff.empty()) {
-        throw ConfigError("checkpoint " + path_ +
-                          " chose its best point by another early-stopping rule (" + diff + ")" +
-                          hint);
-      }
-      if (c->best->x.size() != dim) {
-        throw DataError(path_ + ": malformed best point (" + std::to_string(c->best->x.size()) +
-                        " parameters)");
-      }
-    }
-    packed = pack(c->state, c->best);
-    out << "resuming from " << path_ << " at iteration " << c->state.iteration;
-    if (c->best) out << " (early stopping: best so far at iteration " << c->best->iteration << ")";
-    if (!best_fingerprint_.empty() && !c->best)
-      out << " (it holds no best point for early stopping)";
-    out << "\n";
-    out.flush();
+    if (std::optional<Checkpoint> c = read_resumable(dim, out)) packed = pack(c->state, c->best);
   });
-  double n = static_cast<double>(packed.size());
-  comm_.broadcast({&n, 1}, 0);
-  if (n == 0) return fresh;
-  packed.resize(static_cast<size_t>(n));
-  comm_.broadcast(packed, 0);
+  comm_.broadcast(packed.layout, 0);
+  if (packed.layout.empty()) return fresh;
+  std::istringstream first(packed.layout);
+  std::string numbers;
+  size_t count = 0;
+  first >> numbers >> count;
+  packed.numbers.resize(count);
+  comm_.broadcast(packed.numbers, 0);
   return unpack(packed, solver, resumed_best_);
 }
 

@@ -9,13 +9,16 @@ SolveResult minimize_gd(Objective& obj, const SolverState& start, const SolverPa
                         const Observer& observer) {
   Progress progress(obj, params, observer);
   const bool fixed = params.learning_rate > 0;
-  double alpha = fixed ? params.learning_rate : (start.scalars.empty() ? 1.0 : start.scalars[0]);
+  // The state (README, "Batch jobs"): alpha, the next first trial of the backtracking search.
+  double alpha = fixed ? params.learning_rate : 1.0;
+  if (resuming("gd", start, obj.dim())) {
+    validate_state("gd", start, {{}, {"alpha"}});
+    if (!fixed) alpha = start.scalars.at("alpha");
+  }
   int iter = start.iteration;
   Point p = obj.evaluate(start.x);
   double step = 0.0;
-  auto state = [&] {
-    return SolverState{"gd", iter, p.x, {}, {alpha}};
-  };
+  auto state = [&] { return SolverState{"gd", iter, p.x, {}, {{"alpha", alpha}}}; };
   while (true) {
     if (auto s = progress.after_iteration(iter, p, step, state)) return progress.finish(p, *s, iter);
     const Vec d = -p.g;

@@ -10,7 +10,6 @@
 
 namespace logreg::detail {
 
-
 namespace {
 
 // diag(H(x₀))⁻¹ when the diagonal is far from uniform (features on different scales), else
@@ -31,6 +30,19 @@ Vec jacobi_scaling(Vec diag) {
   return diag;
 }
 
+// The preconditioner of a resumed run: the one its state holds (README, "Batch jobs": the
+// fields pairs, s0, y0, …, preconditioned and inv_diag), which also fills `hist`.
+Vec resume(const SolverState& start, Index dim, size_t memory, History& hist) {
+  StateLayout layout;
+  History::layout("lbfgs", start, dim, memory, layout);
+  layout.scalars.push_back("preconditioned");
+  const bool preconditioned = state_count("lbfgs", start, "preconditioned", 0, 1) == 1;
+  if (preconditioned) layout.vectors.emplace_back("inv_diag", dim);
+  validate_state("lbfgs", start, layout);
+  hist.load(start, memory);
+  return preconditioned ? start.vectors.at("inv_diag") : Vec();
+}
+
 }  // namespace
 
 SolveResult minimize_lbfgs(Objective& obj, const SolverState& start, const SolverParams& params,
@@ -43,10 +55,9 @@ SolveResult minimize_lbfgs(Objective& obj, const SolverState& start, const Solve
   // gets diag(H(x₀)) from the first evaluation's pass.
   Point p;
   Vec inv_diag;
-  if (start.vectors.size() % 2 == 1) {
+  if (resuming("lbfgs", start, obj.dim())) {
+    inv_diag = resume(start, obj.dim(), memory, hist);
     p = obj.evaluate(start.x);
-    inv_diag = start.vectors.back();
-    hist.load({start.vectors.begin(), start.vectors.end() - 1}, memory);
   } else {
     Vec diag;
     p = obj.evaluate_with_diagonal(start.x, diag);
@@ -54,19 +65,16 @@ SolveResult minimize_lbfgs(Objective& obj, const SolverState& start, const Solve
   }
   double step = 0.0;
   auto state = [&] {
-    SolverState st{"lbfgs", iter, p.x, hist.to_vectors(), {}};
-    st.vectors.push_back(inv_diag);  // possibly empty: "no preconditioner"
+    SolverState st{"lbfgs", iter, p.x, {}, {{"preconditioned", inv_diag.size() ? 1.0 : 0.0}}};
+    hist.save(st);
+    if (inv_diag.size()) st.vectors["inv_diag"] = inv_diag;
     return st;
   };
-  bool retry = false;
-  while (true) {
-    if (!retry) {
-      if (auto s = progress.after_iteration(iter, p, step, state)) {
-        return progress.finish(p, *s, iter);
-      }
-    }
-    retry = false;
-    Vec d = hist.direction(p.g, inv_diag);
+  // The quasi-Newton step from p: `line` along d, and what the strong-Wolfe search found on it.
+  Vec d;
+  auto search = [&](std::unique_ptr<LineFunction>& line) {
+    line.reset();  // it refers to d
+    d = hist.direction(p.g, inv_diag);
     double slope = p.g.dot(d);
     if (!(slope < 0)) {  // not a descent direction (numerical trouble): restart from −g
       hist.clear();
@@ -77,14 +85,20 @@ SolveResult minimize_lbfgs(Objective& obj, const SolverState& start, const Solve
     // no scale, so move at most unit length. (scipy's unit-length first step helps some
     // problems and costs others: digits, standardized, l2 = 1e-4 needs 131 iterations instead of 87.)
     const double alpha0 = hist.s.empty() && inv_diag.size() == 0 ? std::min(1.0, 1.0 / d.norm()) : 1.0;
-    auto line = obj.line(p, d);
-    LineSearchResult ls = strong_wolfe(*line, p.f, slope, alpha0);
-    if (!ls.ok) {
-      if (hist.s.empty()) return progress.finish(p, SolverStatus::LineSearchFailed, iter);
-      hist.clear();  // retry once along steepest descent before giving up
-      retry = true;
-      continue;
+    line = obj.line(p, d);
+    return strong_wolfe(*line, p.f, slope, alpha0);
+  };
+  while (true) {
+    if (auto s = progress.after_iteration(iter, p, step, state)) {
+      return progress.finish(p, *s, iter);
     }
+    std::unique_ptr<LineFunction> line;
+    LineSearchResult ls = search(line);
+    if (!ls.ok && !hist.s.empty()) {
+      hist.clear();  // retry once along steepest descent before giving up
+      ls = search(line);
+    }
+    if (!ls.ok) return progress.finish(p, SolverStatus::LineSearchFailed, iter);
     Point next = line->point(ls.alpha);
     if (!std::isfinite(next.f) || !next.g.allFinite()) {
       return progress.finish(p, SolverStatus::NonFinite, iter);

@@ -3,9 +3,10 @@
 #pragma once
 
 #include <deque>
+#include <string>
 #include <vector>
 
-#include "logreg/core/types.hpp"
+#include "logreg/solvers/detail.hpp"
 
 namespace logreg::detail {
 
@@ -26,15 +27,36 @@ struct History {
 
   void clear() { s.clear(), y.clear(), rho.clear(); }
 
-  // Checkpoint form: s₀, y₀, s₁, y₁, …
-  std::vector<Vec> to_vectors() const {
-    std::vector<Vec> out;
-    for (size_t i = 0; i < s.size(); ++i) out.push_back(s[i]), out.push_back(y[i]);
-    return out;
+  // "s3", "y3": the fields of pair 3.
+  static std::string name(char which, size_t i) { return which + std::to_string(i); }
+
+  // Checkpoint form (README, "Batch jobs"): the count "pairs" and the vectors s0, y0, s1, y1, …
+  // (oldest first).
+  void save(SolverState& state) const {
+    state.scalars["pairs"] = static_cast<double>(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+      state.vectors[name('s', i)] = s[i];
+      state.vectors[name('y', i)] = y[i];
+    }
   }
-  void load(const std::vector<Vec>& pairs, size_t memory) {
+  // The fields save() writes, for validate_state; reads (and checks) the count from `state`.
+  static void layout(const std::string& solver, const SolverState& state, Index dim, size_t memory,
+                     StateLayout& out) {
+    const int pairs = state_count(solver, state, "pairs", 0, static_cast<int>(memory));
+    out.scalars.push_back("pairs");
+    for (size_t i = 0; i < static_cast<size_t>(pairs); ++i) {
+      out.vectors.emplace_back(name('s', i), dim);
+      out.vectors.emplace_back(name('y', i), dim);
+    }
+  }
+  // From a state that passed validate_state with layout(). Pushing the pairs again recomputes
+  // ρ = 1/sᵀy from the same numbers, so a resumed run continues bit for bit.
+  void load(const SolverState& state, size_t memory) {
     clear();
-    for (size_t i = 0; i + 1 < pairs.size(); i += 2) push(pairs[i], pairs[i + 1], memory);
+    const size_t pairs = static_cast<size_t>(state.scalars.at("pairs"));
+    for (size_t i = 0; i < pairs; ++i) {
+      push(state.vectors.at(name('s', i)), state.vectors.at(name('y', i)), memory);
+    }
   }
 
   // d = −H g, with the initial inverse Hessian γ·diag(inv_diag) (identity when empty),
@@ -61,6 +83,5 @@ struct History {
     return -q;
   }
 };
-
 
 }  // namespace logreg::detail

@@ -1,3 +1,5 @@
+// The line searches of the solvers (README, "Stopping rule"): strong Wolfe for L-BFGS,
+// backtracking for the others; both share one sufficient-decrease test (detail.hpp).
 #include <cmath>
 
 #include "logreg/solvers/detail.hpp"
@@ -22,27 +24,23 @@ double cubic_step(double a, double fa, double da, double b, double fb, double db
   return t;
 }
 
-// Sufficient decrease, exact or approximate (Hager & Zhang 2005): near the optimum the decrease
-// c·α·φ'(0) falls below the rounding of f, while φ' is still accurate, so when f(α) is within
-// noise of f(0) the condition φ'(α) ≤ (2c − 1)φ'(0) (equivalent for a quadratic) decides.
+// Sufficient decrease along φ (detail.hpp): Δ = α·φ'(0), and near the optimum the condition
+// φ'(α) ≤ (2c − 1)φ'(0) (equivalent for a quadratic) decides.
 struct Decrease {
-  double f0, df0, c, noise;
+  double f0, df0, c;
   bool operator()(double a, double fa, double da) const {
-    if (!std::isfinite(fa)) return false;
-    if (fa <= f0 + c * a * df0) return true;
-    return fa <= f0 + noise && std::isfinite(da) && da <= (2.0 * c - 1.0) * df0;
+    return sufficient_decrease(fa, f0, c * a * df0,
+                               [&] { return std::isfinite(da) && da <= (2.0 * c - 1.0) * df0; });
   }
 };
-
-double noise_level(double f0) { return 1e-10 * std::max(std::abs(f0), 1e-300); }
 
 }  // namespace
 
 LineSearchResult strong_wolfe(LineFunction& phi, double f0, double df0, double alpha0, double c1,
                               double c2, int max_trials) {
   LineSearchResult res;
-  const Decrease decrease{f0, df0, c1, noise_level(f0)};
-  const double noise = decrease.noise;
+  const Decrease decrease{f0, df0, c1};
+  const double noise = noise_level(f0);
   double a_prev = 0.0, f_prev = f0, d_prev = df0;
   double a = alpha0;
   int trials = 0;
@@ -91,15 +89,25 @@ LineSearchResult strong_wolfe(LineFunction& phi, double f0, double df0, double a
   return res;
 }
 
-LineSearchResult backtracking(LineFunction& phi, double f0, double df0, double alpha0, double c,
-                              int max_trials) {
-  const Decrease decrease{f0, df0, c, noise_level(f0)};
+std::optional<double> backtrack(double alpha0, const std::function<bool(double)>& accept,
+                                int max_trials) {
   double a = alpha0;
-  for (int k = 0; k < max_trials; ++k, a *= 0.5) {
-    auto [fa, da] = phi.eval(a);
-    if (decrease(a, fa, da)) return {true, a, fa};
+  for (int k = 0; k < max_trials; ++k, a *= kBacktrackShrink) {
+    if (accept(a)) return a;
   }
-  return {};
+  return std::nullopt;
+}
+
+LineSearchResult backtracking(LineFunction& phi, double f0, double df0, double alpha0, double c) {
+  const Decrease decrease{f0, df0, c};
+  double f = 0.0;
+  const std::optional<double> a = backtrack(alpha0, [&](double alpha) {
+    const auto [fa, da] = phi.eval(alpha);
+    f = fa;
+    return decrease(alpha, fa, da);
+  });
+  if (!a) return {};
+  return {true, *a, f};
 }
 
 }  // namespace logreg::detail

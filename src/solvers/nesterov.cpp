@@ -14,14 +14,17 @@ SolveResult minimize_nesterov(Objective& obj, const SolverState& start,
   double alpha = fixed ? params.learning_rate : 1.0;
   double t = 1.0, t_prev = 1.0;  // momentum sequence t_k, t_{k-1}
   int iter = start.iteration;
-  Point p = obj.evaluate(start.x);  // x_k
-  Vec x_prev = p.x;                 // x_{k-1}
-  if (start.scalars.size() == 3 && start.vectors.size() == 1) {
-    t_prev = start.scalars[0];
-    t = start.scalars[1];
-    if (!fixed) alpha = start.scalars[2];
-    x_prev = start.vectors[0];
+  Vec x_prev = start.x;  // x_{k-1}; x_k on a fresh start (no momentum)
+  // The state (README, "Batch jobs"): x_prev, the momentum sequence t_prev, t, and alpha, the
+  // next first trial of the backtracking search.
+  if (resuming("nesterov", start, obj.dim())) {
+    validate_state("nesterov", start, {{{"x_prev", obj.dim()}}, {"t_prev", "t", "alpha"}});
+    t_prev = start.scalars.at("t_prev");
+    t = start.scalars.at("t");
+    if (!fixed) alpha = start.scalars.at("alpha");
+    x_prev = start.vectors.at("x_prev");
   }
+  Point p = obj.evaluate(start.x);  // x_k
   // y_k = x_k + β (x_k − x_{k−1}) with β = (t_{k−1} − 1) / t_k, evaluated along that line from
   // x_k (one pass).
   auto extrapolate = [&]() -> Point {
@@ -31,7 +34,13 @@ SolveResult minimize_nesterov(Objective& obj, const SolverState& start,
     return obj.line(p, momentum)->point(beta);
   };
   double step = 0.0;
-  auto state = [&] { return SolverState{"nesterov", iter, p.x, {x_prev}, {t_prev, t, alpha}}; };
+  auto state = [&] {
+    return SolverState{"nesterov",
+                       iter,
+                       p.x,
+                       {{"x_prev", x_prev}},
+                       {{"t_prev", t_prev}, {"t", t}, {"alpha", alpha}}};
+  };
   if (auto s = progress.after_iteration(iter, p, step, state)) return progress.finish(p, *s, iter);
   Point y = extrapolate();
   while (true) {

@@ -44,6 +44,8 @@ Vec truncated_cg(HessianOperator& H, const Vec& g, const Vec& precond, double re
 SolveResult minimize_newton(Objective& obj, const SolverState& start, const SolverParams& params,
                             const Observer& observer) {
   Progress progress(obj, params, observer);
+  // Newton keeps no history: its state is x and the iteration.
+  if (resuming("newton", start, obj.dim())) validate_state("newton", start, {});
   int iter = start.iteration;
   Point p = obj.evaluate(start.x);
   double step = 0.0;

@@ -13,6 +13,47 @@ namespace {
 
 double sign(double v) { return v > 0 ? 1.0 : (v < 0 ? -1.0 : 0.0); }
 
+struct Step {
+  Point point;
+  double alpha = 0.0;
+};
+
+// One step from p: the quasi-Newton direction on the pseudo-gradient, backtracked (detail.hpp)
+// with every trial projected onto the orthant of p. Sufficient decrease is measured along the
+// projected step; near the optimum, the pseudo-gradient at the trial along that step decides.
+std::optional<Step> orthant_step(Objective& obj, const Point& p, History& hist, const Vec& lambda) {
+  const Vec pg = pseudo_gradient(obj, p);
+  Vec d = hist.direction(pg);
+  // Keep only components that agree with steepest descent on J.
+  for (Index j = 0; j < d.size(); ++j) {
+    if (d[j] * pg[j] >= 0) d[j] = 0.0;
+  }
+  if (!(d.dot(pg) < 0)) {
+    hist.clear();
+    d = -pg;
+  }
+  // The orthant to stay in: the sign of x, or of the descent direction where x is zero.
+  Vec orthant(p.x.size());
+  for (Index j = 0; j < orthant.size(); ++j) {
+    orthant[j] = p.x[j] != 0 ? sign(p.x[j]) : sign(-pg[j]);
+  }
+  const double f0 = obj.total(p);
+  Point next;
+  auto accept = [&](double alpha) {
+    Vec x = p.x + alpha * d;
+    for (Index j = 0; j < x.size(); ++j) {
+      if (lambda[j] > 0 && sign(x[j]) != orthant[j]) x[j] = 0.0;
+    }
+    next = obj.evaluate(x);
+    return sufficient_decrease(obj.total(next), f0, kArmijoC * pg.dot(next.x - p.x),
+                               [&] { return pseudo_gradient(obj, next).dot(next.x - p.x) <= 0; });
+  };
+  const std::optional<double> alpha =
+      backtrack(hist.s.empty() ? std::min(1.0, 1.0 / d.norm()) : 1.0, accept);
+  if (!alpha) return std::nullopt;
+  return Step{std::move(next), *alpha};
+}
+
 }  // namespace
 
 SolveResult minimize_owlqn(Objective& obj, const SolverState& start, const SolverParams& params,
@@ -21,66 +62,35 @@ SolveResult minimize_owlqn(Objective& obj, const SolverState& start, const Solve
   const Vec lambda = obj.has_l1() ? obj.l1_weights() : Vec::Zero(obj.dim());
   const size_t memory = static_cast<size_t>(params.memory);
   History hist;
-  hist.load(start.vectors, memory);
+  // The state (README, "Batch jobs"): the pairs of the history, as for L-BFGS.
+  if (resuming("owlqn", start, obj.dim())) {
+    StateLayout layout;
+    History::layout("owlqn", start, obj.dim(), memory, layout);
+    validate_state("owlqn", start, layout);
+    hist.load(start, memory);
+  }
   int iter = start.iteration;
   Point p = obj.evaluate(start.x);
   double step = 0.0;
-  auto state = [&] { return SolverState{"owlqn", iter, p.x, hist.to_vectors(), {}}; };
-  auto total = [&](const Point& q) { return obj.total(q); };
-  bool retry = false;
+  auto state = [&] {
+    SolverState st{"owlqn", iter, p.x, {}, {}};
+    hist.save(st);
+    return st;
+  };
   while (true) {
-    if (!retry) {
-      if (auto s = progress.after_iteration(iter, p, step, state)) {
-        return progress.finish(p, *s, iter);
-      }
+    if (auto s = progress.after_iteration(iter, p, step, state)) {
+      return progress.finish(p, *s, iter);
     }
-    retry = false;
-    const Vec pg = pseudo_gradient(obj, p);
-    Vec d = hist.direction(pg);
-    // Keep only components that agree with steepest descent on J.
-    for (Index j = 0; j < d.size(); ++j) {
-      if (d[j] * pg[j] >= 0) d[j] = 0.0;
+    std::optional<Step> next = orthant_step(obj, p, hist, lambda);
+    if (!next && !hist.s.empty()) {
+      hist.clear();  // retry once along the steepest descent of J before giving up
+      next = orthant_step(obj, p, hist, lambda);
     }
-    if (!(d.dot(pg) < 0)) {
-      hist.clear();
-      d = -pg;
-    }
-    // The orthant to stay in: the sign of x, or of the descent direction where x is zero.
-    Vec orthant(p.x.size());
-    for (Index j = 0; j < orthant.size(); ++j) {
-      orthant[j] = p.x[j] != 0 ? sign(p.x[j]) : sign(-pg[j]);
-    }
-    const double f0 = total(p);
-    double alpha = hist.s.empty() ? std::min(1.0, 1.0 / d.norm()) : 1.0;
-    bool accepted = false;
-    Point next;
-    for (int trial = 0; trial < 60; ++trial) {
-      Vec x = p.x + alpha * d;
-      for (Index j = 0; j < x.size(); ++j) {
-        if (lambda[j] > 0 && sign(x[j]) != orthant[j]) x[j] = 0.0;
-      }
-      next = obj.evaluate(x);
-      const double f = total(next);
-      // Sufficient decrease along the projected step, with the noise-level fallback of the
-      // other line searches (the pseudo-gradient change at the new point is the derivative).
-      const double decrease = pg.dot(next.x - p.x);
-      accepted = std::isfinite(f) &&
-                 (f <= f0 + 1e-4 * decrease ||
-                  (f <= f0 + 1e-10 * std::abs(f0) &&
-                   pseudo_gradient(obj, next).dot(next.x - p.x) <= 0));
-      if (accepted) break;
-      alpha *= 0.5;
-    }
-    if (!accepted) {
-      if (hist.s.empty()) return progress.finish(p, SolverStatus::LineSearchFailed, iter);
-      hist.clear();
-      retry = true;
-      continue;
-    }
-    if (!next.g.allFinite()) return progress.finish(p, SolverStatus::NonFinite, iter);
-    hist.push(next.x - p.x, next.g - p.g, memory);
-    step = alpha;
-    p = std::move(next);
+    if (!next) return progress.finish(p, SolverStatus::LineSearchFailed, iter);
+    if (!next->point.g.allFinite()) return progress.finish(p, SolverStatus::NonFinite, iter);
+    hist.push(next->point.x - p.x, next->point.g - p.g, memory);
+    step = next->alpha;
+    p = std::move(next->point);
     ++iter;
   }
 }

@@ -111,15 +111,22 @@ run 2 base.yaml --set checkpoint.path=out/c.h5 --set solver.max_iter=5
 "$PY" - <<'PY'
 import h5py, numpy as np
 with h5py.File("out/c.h5", "a") as f:
-    del f["history/0"]; f["history/0"] = np.zeros(3)
+    del f["state/s0"]; f["state/s0"] = np.zeros(3)
 PY
-expect_error 3 1 "out/c.h5: history vector 0 has 3 entries, this run has 6 parameters" base.yaml --set checkpoint.path=out/c.h5
+expect_error 3 1 "out/c.h5: state/s0 has 3 entries, this run has 6 parameters" base.yaml --set checkpoint.path=out/c.h5
 "$PY" - <<'PY'
 import h5py, numpy as np
 with h5py.File("out/c.h5", "a") as f:
-    del f["history/0"]; f["history/0"] = np.full(6, np.nan)
+    del f["state/s0"]; f["state/s0"] = np.full(6, np.nan)
 PY
-expect_error 3 1 "out/c.h5: history vector 0 entry 0 is nan" base.yaml --set checkpoint.path=out/c.h5
+expect_error 3 1 "out/c.h5: state/s0 entry 0 is nan" base.yaml --set checkpoint.path=out/c.h5
+# A checkpoint without a field its solver needs: refused by the solver, naming the field.
+"$PY" - <<'PY'
+import h5py, numpy as np
+with h5py.File("out/c.h5", "a") as f:
+    del f["state/s0"]; f["state/s0"] = np.zeros(6); del f["state/y0"]
+PY
+expect_error 3 1 "cannot resume lbfgs from this solver state: vector 'y0' is missing" base.yaml --set checkpoint.path=out/c.h5
 echo "ok: undefined metric, overflowing standardization and damaged checkpoints refused"
 
 # 5. A full disk while writing the metrics (a 64 KiB tmpfs; mounting needs root, which CI has):

@@ -48,6 +48,9 @@ class Checkpointer {
   double seconds() const { return seconds_; }
 
  private:
+  // Rank 0: the checkpoint to resume from, checked against this run; nullopt to start afresh.
+  std::optional<Checkpoint> read_resumable(Index dim, std::ostream& out) const;
+
   Communicator& comm_;
   std::string path_;
   ResumeMode resume_;

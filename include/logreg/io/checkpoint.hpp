@@ -1,6 +1,7 @@
 // Checkpoint files: the solver state (x in solver coordinates, iteration, solver history) and
 // two fingerprints, canonical "key=value" lines describing the config and the data, so that a
-// resume can say exactly what changed. Written atomically: temporary file, fsync, rename.
+// resume can say exactly what changed. Written atomically: temporary file, fsync, rename. The
+// solver's fields are written and read by name without knowing what they mean.
 #pragma once
 
 #include <functional>
@@ -22,30 +23,19 @@ struct BestPoint {
   double objective = 0.0;
   double val_logloss = 0.0, val_accuracy = 0.0, val_auc = 0.0;
   Vec x;  // the point, in solver coordinates
-
-  // The numbers in the order of the file's best/values (score, iteration, since, objective,
-  // val_logloss, val_accuracy, val_auc), and back.
-  static constexpr size_t kValues = 7;
-  std::vector<double> values() const {
-    return {score,
-            static_cast<double>(iteration),
-            static_cast<double>(since),
-            objective,
-            val_logloss,
-            val_accuracy,
-            val_auc};
-  }
-  void set_values(const std::vector<double>& v) {
-    score = v.at(0), iteration = static_cast<int>(v.at(1)), since = static_cast<int>(v.at(2));
-    objective = v.at(3), val_logloss = v.at(4), val_accuracy = v.at(5), val_auc = v.at(6);
-  }
 };
+
+// The format written (README, "Batch jobs": checkpoint format); read_checkpoint also reads 1.
+inline constexpr int kCheckpointFormat = 2;
 
 struct Checkpoint {
   SolverState state;
   std::string config_fingerprint;
   std::string data_fingerprint;
   std::optional<BestPoint> best;  // group "best" in the file; absent without early stopping
+  // Of the file read. Format 1 stored the solver's vectors and scalars by position: they are read
+  // into `state` named "0", "1", … in order, for the solvers' upgrade_v1_state to name.
+  int format_version = kCheckpointFormat;
 };
 
 // `before_rename` runs after the temporary file is complete and synced, just before it replaces

@@ -1,10 +1,13 @@
 // What a solver sees: a smooth function f(x) (loss mean + L2 penalty) in solver coordinates,
 // optionally with a separable L1 term Σ λⱼ|xⱼ| that only OWL-QN handles. No MPI here: an
 // implementation may communicate, but every value it returns is identical on all ranks, so
-// solvers can branch on them freely.
+// solvers can branch on them freely. An implementation needs only dim, evaluate, hessian_at,
+// l1_weights and interrupted: line() has a default built on evaluate().
 #pragma once
 
+#include <limits>
 #include <memory>
+#include <utility>
 
 #include "logreg/core/types.hpp"
 
@@ -49,7 +52,9 @@ class Objective {
   // Per-coordinate L1 weights (zero where unpenalized); all zero when there is no L1 term.
   virtual const Vec& l1_weights() const = 0;
   virtual Point evaluate(const Vec& x) = 0;
-  virtual std::unique_ptr<LineFunction> line(const Point& from, const Vec& direction) = 0;
+  // The default evaluates every trial point in full (EvaluatingLine below); an implementation
+  // with a cheaper φ (e.g. from cached margins) overrides it.
+  virtual std::unique_ptr<LineFunction> line(const Point& from, const Vec& direction);
   // A line function refers to its point and direction: temporaries would dangle.
   std::unique_ptr<LineFunction> line(const Point&, Vec&&) = delete;
   std::unique_ptr<LineFunction> line(Point&&, const Vec&) = delete;
@@ -69,5 +74,36 @@ class Objective {
     return has_l1() ? p.f + l1_weights().cwiseProduct(p.x.cwiseAbs()).sum() : p.f;
   }
 };
+
+// φ(α) from full evaluations of x + α d (the base-class line search of LIBLINEAR's function
+// class): eval costs one evaluate(); point(α) hands over the last evaluation when α matches it.
+class EvaluatingLine final : public LineFunction {
+ public:
+  EvaluatingLine(Objective& objective, const Point& from, const Vec& direction)
+      : objective_(objective), from_(from), direction_(direction) {}
+  std::pair<double, double> eval(double alpha) override {
+    last_ = objective_.evaluate(from_.x + alpha * direction_);
+    last_alpha_ = alpha;
+    return {last_.f, last_.g.dot(direction_)};
+  }
+  Point point(double alpha) override {
+    if (alpha == last_alpha_) {
+      last_alpha_ = std::numeric_limits<double>::quiet_NaN();  // handed over, not copied
+      return std::move(last_);
+    }
+    return objective_.evaluate(from_.x + alpha * direction_);
+  }
+
+ private:
+  Objective& objective_;
+  const Point& from_;
+  const Vec& direction_;
+  Point last_;
+  double last_alpha_ = std::numeric_limits<double>::quiet_NaN();
+};
+
+inline std::unique_ptr<LineFunction> Objective::line(const Point& from, const Vec& direction) {
+  return std::make_unique<EvaluatingLine>(*this, from, direction);
+}
 
 }  // namespace logreg
