@@ -124,6 +124,9 @@ struct Choices {
 
 const Choices<Precision> kPrecisions{
     {{"float64", Precision::Float64}, {"float32", Precision::Float32}}, {}};
+const Choices<Family> kFamilies{
+    {{"auto", Family::Auto}, {"binomial", Family::Binomial}, {"multinomial", Family::Multinomial}},
+    {}};
 const Choices<ResumeMode> kResumeModes{
     {{"auto", ResumeMode::Auto}, {"never", ResumeMode::Never}, {"require", ResumeMode::Require}},
     {}};
@@ -173,6 +176,48 @@ const Codec<double> kLearningRate{
         e << "auto";
     }};
 
+// model.class_weight: null, 'balanced' or a mapping {class: weight}.
+ClassWeights read_class_weights(const YAML::Node& node, const std::string& key) {
+  ClassWeights cw;
+  if (is_null(node)) return cw;
+  if (node.IsScalar()) {
+    if (node.Scalar() != "balanced") {
+      throw ConfigError(key + ": expected null, balanced or a mapping {class: weight}, got " +
+                        describe(node));
+    }
+    cw.balanced = true;
+    return cw;
+  }
+  if (!node.IsMap()) {
+    throw ConfigError(key + ": expected null, balanced or a mapping {class: weight}, got " +
+                      describe(node));
+  }
+  for (auto kv : node) {
+    const std::string name = read_string(kv.first, key);
+    const double w = read_number(kv.second, key + "." + name);
+    if (!(w > 0)) throw ConfigError(key + "." + name + ": must be > 0, got " + describe(kv.second));
+    if (!cw.weights.emplace(name, w).second) {
+      throw ConfigError(key + ": class " + name + " is given twice");
+    }
+  }
+  return cw;
+}
+
+void emit_class_weights(YAML::Emitter& e, const ClassWeights& cw) {
+  if (cw.balanced) {
+    e << "balanced";
+  } else if (cw.weights.empty()) {
+    e << YAML::Null;
+  } else {
+    e << YAML::Flow << YAML::BeginMap;
+    for (const auto& [name, w] : cw.weights)
+      e << YAML::Key << name << YAML::Value << config_number(w);
+    e << YAML::EndMap;
+  }
+}
+
+const Codec<ClassWeights> kClassWeights{read_class_weights, emit_class_weights};
+
 // The key `name` is member `Member` of section `Section` of Config, read and written by `codec`.
 template <auto Section, auto Member, typename T>
 std::pair<std::string, Field> key(const char* name, const Codec<T>& codec) {
@@ -206,6 +251,9 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       key<model, &ModelConfig::l2>("model.l2", kNumber),
       key<model, &ModelConfig::l1>("model.l1", kNumber),
       key<model, &ModelConfig::standardize>("model.standardize", kBool),
+      key<model, &ModelConfig::family>("model.family", choice_codec<Family, kFamilies>()),
+      key<model, &ModelConfig::class_weight>("model.class_weight", kClassWeights),
+      key<model, &ModelConfig::init>("model.init", kOptionalString),
       key<solver, &SolverConfig::name>("solver.name", kSolverKind),
       key<solver, &SolverConfig::max_iter>("solver.max_iter", kInt),
       key<solver, &SolverConfig::tol>("solver.tol", kNumber),
@@ -287,6 +335,7 @@ void check_unique_keys(const YAML::Node& map, const std::string& path, const std
 
 }  // namespace
 
+const char* to_string(Family family) { return kFamilies.name(family); }
 const char* to_string(Precision dtype) { return kPrecisions.name(dtype); }
 const char* to_string(ResumeMode mode) { return kResumeModes.name(mode); }
 const char* to_string(StopMetric metric) { return kStopMetrics.name(metric); }

@@ -5,6 +5,13 @@
 
 namespace logreg {
 
+void ModelConfig::validate() const {
+  RegularizationParams::validate();
+  if (class_weight.balanced && !class_weight.weights.empty()) {
+    throw ConfigError("model.class_weight: either balanced or a mapping, not both");
+  }
+}
+
 void DataConfig::validate() const {
   if (train.empty()) throw ConfigError("data.train: required (a file, a list of files or a glob)");
   if (features.empty()) throw ConfigError("data.features: must not be empty");

@@ -21,7 +21,7 @@ void add_metrics(JsonObject& json, const std::string& prefix, const EvalMetrics&
 }
 
 IterationLog::IterationLog(std::ostream& out, MetricsSink& metrics,
-                           const DistributedObjective& objective, const ValidationScorer& scorer,
+                           const TrainingObjective& objective, const ValidationScorer& scorer,
                            int log_every, bool root)
     : out_(out),
       metrics_(metrics),

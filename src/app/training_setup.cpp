@@ -14,11 +14,10 @@ namespace {
 
 // A validation or test set whose rows are evaluated in place on their ranks; its files are
 // recorded in `roles` as inputs.
-std::unique_ptr<DistributedEvaluator> load_evaluator(Communicator& comm, const Config& config,
-                                                     const std::vector<std::string>& files,
-                                                     const char* key, Index n_features,
-                                                     FileRoles& roles,
-                                                     LabelCounts* labels = nullptr) {
+std::unique_ptr<ModelEvaluator> load_evaluator(Communicator& comm, const Config& config,
+                                               const std::vector<std::string>& files,
+                                               const char* key, Index n_features, FileRoles& roles,
+                                               LabelCounts* labels = nullptr) {
   if (files.empty()) return nullptr;
   LoadedData d = load_evaluation_data(comm, config, files, key, n_features);
   for (const auto& f : d.layout.files) roles.input(key, f.path);

@@ -4,7 +4,7 @@
 
 namespace logreg {
 
-ValidationScorer::ValidationScorer(DistributedEvaluator* set, const DistributedObjective& objective,
+ValidationScorer::ValidationScorer(ModelEvaluator* set, const TrainingObjective& objective,
                                    int log_every, bool every_iteration)
     : set_(set), objective_(objective), log_every_(log_every), every_iteration_(every_iteration) {}
 

@@ -2,6 +2,7 @@
 // types and out-of-range values raise ConfigError naming the dotted key.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,28 @@ struct DataConfig : DataSource {
   void validate() const;
 };
 
-// model.*: the regularized objective's parameters.
-using ModelConfig = RegularizationParams;
+// model.family (README, "Multinomial"): binomial or multinomial, or decided from the labels.
+enum class Family { Auto, Binomial, Multinomial };
+const char* to_string(Family family);  // "auto" | "binomial" | "multinomial"
+
+// model.class_weight: none, scikit-learn's "balanced" (n / (K·n_k) from the global counts), or
+// one weight per class; a class is named by its label (an integer) or, for string labels, by
+// its name. Class weights multiply sample weights.
+struct ClassWeights {
+  bool balanced = false;
+  std::map<std::string, double> weights;  // label or class name → weight > 0
+  bool none() const { return !balanced && weights.empty(); }
+  bool operator==(const ClassWeights&) const = default;
+};
+
+// model.*: the regularized objective's parameters and the model's family, class weights and
+// starting point.
+struct ModelConfig : RegularizationParams {
+  Family family = Family::Auto;
+  ClassWeights class_weight;
+  std::string init;  // a model file to start from; empty = zero
+  void validate() const;
+};
 
 // solver.*: the solver's parameters (solver_for decides the one actually run).
 using SolverConfig = SolverParams;

@@ -14,7 +14,7 @@ namespace logreg {
 class IterationLog final : public TrainingObserver {
  public:
   // Starts the run's clock (elapsed_s in the log).
-  IterationLog(std::ostream& out, MetricsSink& metrics, const DistributedObjective& objective,
+  IterationLog(std::ostream& out, MetricsSink& metrics, const TrainingObjective& objective,
                const ValidationScorer& scorer, int log_every, bool root);
 
   bool on_iteration(const IterationReport& report) override;  // never stops the solver
@@ -32,7 +32,7 @@ class IterationLog final : public TrainingObserver {
 
   std::ostream& out_;
   MetricsSink& metrics_;
-  const DistributedObjective& objective_;
+  const TrainingObjective& objective_;
   const ValidationScorer& scorer_;
   int log_every_;
   bool root_;

@@ -23,9 +23,9 @@ struct TrainingRun {
   std::string kernels;  // the kernel set (or sets, on a mixed job) the ranks run
   DataLayout layout;    // of data.train
   double load_s = 0.0;  // this rank's loading time
-  std::unique_ptr<DistributedObjective> objective;
-  std::unique_ptr<DistributedEvaluator> validation;  // null without data.validation
-  std::unique_ptr<DistributedEvaluator> test;        // null without data.test
+  std::unique_ptr<TrainingObjective> objective;      // binary or multinomial
+  std::unique_ptr<ModelEvaluator> validation;        // null without data.validation
+  std::unique_ptr<ModelEvaluator> test;              // null without data.test
   std::vector<std::unique_ptr<OutputLock>> locks;    // held until the run ends (rank 0)
   std::unique_ptr<Checkpointer> checkpointer;
   SolverState start;

@@ -7,8 +7,8 @@
 #include <optional>
 
 #include "logreg/app/training_observer.hpp"
-#include "logreg/dist/distributed_objective.hpp"
 #include "logreg/dist/evaluator.hpp"
+#include "logreg/dist/training_objective.hpp"
 
 namespace logreg {
 
@@ -16,7 +16,7 @@ class ValidationScorer final : public TrainingObserver {
  public:
   // `set` may be null (no validation data: nothing is scored). `every_iteration`: score at every
   // iteration when nothing is logged (early stopping with log_every 0).
-  ValidationScorer(DistributedEvaluator* set, const DistributedObjective& objective, int log_every,
+  ValidationScorer(ModelEvaluator* set, const TrainingObjective& objective, int log_every,
                    bool every_iteration);
 
   bool on_iteration(const IterationReport& report) override;  // never stops the solver
@@ -30,8 +30,8 @@ class ValidationScorer final : public TrainingObserver {
   double seconds() const { return seconds_; }
 
  private:
-  DistributedEvaluator* set_;
-  const DistributedObjective& objective_;
+  ModelEvaluator* set_;
+  const TrainingObjective& objective_;
   int log_every_;
   bool every_iteration_;
   int scored_iteration_ = -1;

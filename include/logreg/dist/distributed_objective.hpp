@@ -14,7 +14,7 @@
 
 #include "logreg/comm/communicator.hpp"
 #include "logreg/core/local_objective.hpp"
-#include "logreg/solvers/objective.hpp"
+#include "logreg/dist/training_objective.hpp"
 
 namespace logreg {
 
@@ -24,15 +24,6 @@ struct RegularizationParams {
   bool fit_intercept = true;
   bool standardize = false;
   void validate() const;
-};
-
-// Seconds and counts spent inside the objective on this rank.
-struct ObjectiveStats {
-  double compute_s = 0.0;
-  double comm_s = 0.0;
-  long evaluations = 0;       // loss+gradient passes over the data
-  long hessian_products = 0;  // Hessian-vector passes
-  long line_trials = 0;       // O(rows) line-search trials
 };
 
 // Spare row-length vectors (margins): points dropped by a solver and finished line searches hand
@@ -46,7 +37,7 @@ struct RowBuffers {
   std::vector<Vec> spare;  // at most two: more would only raise the memory held between passes
 };
 
-class DistributedObjective final : public Objective {
+class DistributedObjective final : public TrainingObjective {
  public:
   // Collective (reduces S, the label sum and, with standardize, the feature moments).
   DistributedObjective(std::unique_ptr<LocalObjective> local, Communicator& comm,
@@ -63,19 +54,19 @@ class DistributedObjective final : public Objective {
   bool interrupted() const override { return interrupted_; }
 
   // Polled before every reduce; true on any rank makes interrupted() true on all after it.
-  void set_stop_source(std::function<bool()> source) { stop_source_ = std::move(source); }
+  void set_stop_source(std::function<bool()> source) override { stop_source_ = std::move(source); }
 
   // θ = A x in original units: [w; b] with d+1 entries.
-  Vec to_model(const Vec& x) const;
+  Vec to_model(const Vec& x) const override;
   // x = A⁻¹ θ (for warm starts and resuming from a model).
-  Vec from_model(const Vec& theta) const;
+  Vec from_model(const Vec& theta) const override;
   // Mean loss (without penalty) at a point, from f.
-  double loss_part(const Point& p) const;
+  double loss_part(const Point& p) const override;
 
   double weight_sum() const { return weight_sum_; }
-  Index global_rows() const { return global_rows_; }
+  Index global_rows() const override { return global_rows_; }
   Index features() const { return local_->features(); }
-  const ObjectiveStats& stats() const { return stats_; }
+  const ObjectiveStats& stats() const override { return stats_; }
   ObjectiveStats& stats() { return stats_; }
   const LocalObjective& local() const { return *local_; }
   Communicator& comm() { return comm_; }

@@ -19,12 +19,21 @@ struct EvalMetrics {
   double rows = 0.0;
 };
 
-class DistributedEvaluator {
+// Scores a model θ (original units, the model file's layout) on a data set held by the ranks.
+// Collective; every rank gets the same metrics.
+class ModelEvaluator {
+ public:
+  virtual ~ModelEvaluator() = default;
+  virtual EvalMetrics evaluate(const Vec& theta) = 0;
+};
+
+// The binary family's evaluator: θ = [w; b].
+class DistributedEvaluator final : public ModelEvaluator {
  public:
   static constexpr Index kBins = 1 << 16;
   DistributedEvaluator(std::unique_ptr<LocalObjective> local, Communicator& comm);
   // Collective. θ = [w; b] in original units.
-  EvalMetrics evaluate(const Vec& theta);
+  EvalMetrics evaluate(const Vec& theta) override;
   const LocalObjective& local() const { return *local_; }
 
  private:

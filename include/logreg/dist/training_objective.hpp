@@ -1,0 +1,35 @@
+// What a training run needs of its objective beyond the solvers' view (README, "Design"): the
+// map between solver coordinates and the model in original units, the loss part of f, and the
+// run's statistics. Binary (DistributedObjective) and multinomial objectives implement it, so the
+// observers and the writers of a run work for both families.
+#pragma once
+
+#include <functional>
+
+#include "logreg/solvers/objective.hpp"
+
+namespace logreg {
+
+// Seconds and counts spent inside the objective on this rank.
+struct ObjectiveStats {
+  double compute_s = 0.0;
+  double comm_s = 0.0;
+  long evaluations = 0;       // loss+gradient passes over the data
+  long hessian_products = 0;  // Hessian-vector passes
+  long line_trials = 0;       // O(rows) line-search trials
+};
+
+class TrainingObjective : public Objective {
+ public:
+  // θ = A x in original units (the model file's layout), and back (warm starts).
+  virtual Vec to_model(const Vec& x) const = 0;
+  virtual Vec from_model(const Vec& theta) const = 0;
+  // Mean loss (without penalty) at a point, from f.
+  virtual double loss_part(const Point& p) const = 0;
+  virtual Index global_rows() const = 0;
+  virtual const ObjectiveStats& stats() const = 0;
+  // Polled before every reduce; true on any rank makes interrupted() true on all after it.
+  virtual void set_stop_source(std::function<bool()> source) = 0;
+};
+
+}  // namespace logreg
