@@ -174,6 +174,14 @@ std::string config_fingerprint(const Config& c) {
      << "solver.learning_rate="
      << (c.solver.learning_rate > 0 ? g17(c.solver.learning_rate) : "auto") << "\n"
      << "solver.memory=" << c.solver.memory << "\n";
+  // The keys added with the multinomial family appear only when set, so a checkpoint of an
+  // earlier version still matches a config that does not use them.
+  if (c.model.family != Family::Auto) os << "model.family=" << to_string(c.model.family) << "\n";
+  if (c.model.class_weight.balanced) os << "model.class_weight=balanced\n";
+  for (const auto& [name, w] : c.model.class_weight.weights) {
+    os << "model.class_weight." << name << "=" << g17(w) << "\n";
+  }
+  if (!c.model.init.empty()) os << "model.init=" << c.model.init << "\n";
   return os.str();
 }
 

@@ -22,8 +22,17 @@ LoadedData load_distributed(Communicator& comm, const std::vector<std::string>& 
   });
   double counts[3] = {out.labels.zeros, out.labels.ones, out.labels.minus_ones};
   comm.allreduce_sum(counts);
-  out.labels = {counts[0], counts[1], counts[2]};
-  if (out.labels.zeros > 0 && out.labels.minus_ones > 0) {
+  if (source.labels_mode == LabelMode::Classes) {
+    // Per-value counts, padded to the longest rank's (the highest label anywhere).
+    double n = static_cast<double>(out.labels.by_value.size());
+    comm.allreduce_max({&n, 1});
+    out.label_values = out.labels.by_value;
+    out.label_values.resize(static_cast<size_t>(n), 0.0);
+    comm.allreduce_sum(out.label_values);
+  }
+  out.labels.zeros = counts[0], out.labels.ones = counts[1], out.labels.minus_ones = counts[2];
+  if (source.labels_mode == LabelMode::Binary && out.labels.zeros > 0 &&
+      out.labels.minus_ones > 0) {
     throw DataError(source.files.front() + ":/" + source.labels +
                     ": labels mix 0 and -1 (found " + std::to_string(long(counts[0])) +
                     " zeros and " + std::to_string(long(counts[2])) +

@@ -54,8 +54,18 @@ ModelRecord model_record(const Config& config, const TrainingRun& run, const Run
                          const Vec& theta, const std::optional<EvalMetrics>& test) {
   const SolveResult& r = end.result;
   ModelRecord model;
-  model.coef = theta.head(run.features());
-  model.intercept = theta[run.features()];
+  const Index d = run.features();
+  if (run.classes.family == Family::Multinomial) {
+    const int K = run.classes.classes;
+    model.family = "multinomial";
+    model.classes = K;
+    model.coef_matrix = Eigen::Map<const RowMatrix<double>>(theta.data(), K, d);
+    model.intercepts = theta.tail(K);
+    model.class_names = run.classes.names;
+  } else {
+    model.coef = theta.head(d);
+    model.intercept = theta[d];
+  }
   model.objective = end.best ? end.best->objective : r.objective;
   model.iterations = r.iterations;
   model.converged = r.status == SolverStatus::Converged;
@@ -66,7 +76,7 @@ ModelRecord model_record(const Config& config, const TrainingRun& run, const Run
   model.l2 = config.model.l2;
   model.l1 = config.model.l1;
   model.n_samples = run.objective->global_rows();
-  model.n_features = run.features();
+  model.n_features = d;
   if (end.best) {
     model.extra["best_iteration"] = end.best->iteration;
     model.extra["early_stopped"] = r.status == SolverStatus::Stopped ? 1.0 : 0.0;

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "logreg/app/early_stopping.hpp"
+#include "logreg/app/family_data.hpp"
 #include "logreg/app/iteration_log.hpp"
 #include "logreg/app/kernel_report.hpp"
 #include "logreg/app/periodic_checkpoint.hpp"
@@ -28,28 +29,40 @@ std::string training_activity(const SolverParams& solver, Index n_features) {
               : ")");
 }
 
-void describe(const char* what, const LoadedData& d, std::ostream& out) {
+void describe(const char* what, const LoadedData& d, const ClassInfo& classes, std::ostream& out) {
   char line[512];
   std::snprintf(line, sizeof line,
-                "%-10s %lld rows x %lld features, %s, %zu file(s), labels: %.0f positive / %.0f "
-                "negative\n",
-                what, static_cast<long long>(d.layout.rows), static_cast<long long>(d.layout.cols),
-                d.layout.sparse ? "CSR" : "dense", d.layout.files.size(), d.labels.ones,
-                d.labels.zeros + d.labels.minus_ones);
+                "%-10s %lld rows x %lld features, %s, %zu file(s), labels: ", what,
+                static_cast<long long>(d.layout.rows), static_cast<long long>(d.layout.cols),
+                d.layout.sparse ? "CSR" : "dense", d.layout.files.size());
   out << line;
+  if (classes.family == Family::Binomial) {
+    std::snprintf(line, sizeof line, "%.0f positive / %.0f negative\n", d.labels.ones,
+                  d.labels.zeros + d.labels.minus_ones);
+    out << line;
+    return;
+  }
+  out << classes.classes << " classes (rows per class:";
+  for (int k = 0; k < classes.classes; ++k) {
+    const size_t i = static_cast<size_t>(k) + 1;
+    out << " " << (i < d.label_values.size() ? static_cast<long long>(d.label_values[i]) : 0);
+  }
+  out << ")\n";
 }
 
 }  // namespace
 
 int run_check(Communicator& comm, const Config& config, std::ostream& out) {
   const std::string kernels = select_kernels(comm);
-  LoadedData train = load_distributed(comm, config.data.train, "data.train", config.data);
-  if (comm.is_root()) describe("train", train, out);
+  std::string notes;
+  const TrainData train = load_train(comm, config, &notes);
+  if (comm.is_root()) describe("train", train.data, train.classes, out << notes);
   for (const auto& [key, files] : {std::pair{"data.validation", config.data.validation},
                                    std::pair{"data.test", config.data.test}}) {
     if (files.empty()) continue;
-    LoadedData d = load_evaluation_data(comm, config, files, key, train.layout.cols);
-    if (comm.is_root()) describe(std::string(key).substr(5).c_str(), d, out);
+    const LoadedData d =
+        load_evaluation_data(comm, config, files, key, train.data.layout.cols, train.classes);
+    if (comm.is_root()) describe(std::string(key).substr(5).c_str(), d, train.classes, out);
   }
   if (comm.is_root()) {
     out << "check passed on " << comm.size() << " rank(s), kernels " << kernels << "\n";

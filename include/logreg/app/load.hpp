@@ -12,6 +12,8 @@ struct LoadedData {
   RowRange range;
   Shard shard;
   LabelCounts labels;  // global counts (reduced)
+  // LabelMode::Classes: global rows per label value, by_value[v + 1] for label v ≥ −1.
+  std::vector<double> label_values;
   double seconds = 0.0;
 };
 

@@ -11,6 +11,7 @@
 
 #include "logreg/app/checkpointing.hpp"
 #include "logreg/app/config.hpp"
+#include "logreg/app/family_data.hpp"
 #include "logreg/app/load.hpp"
 #include "logreg/app/metrics.hpp"
 #include "logreg/dist/distributed_objective.hpp"
@@ -22,6 +23,7 @@ namespace logreg {
 struct TrainingRun {
   std::string kernels;  // the kernel set (or sets, on a mixed job) the ranks run
   DataLayout layout;    // of data.train
+  ClassInfo classes;    // the family and its classes
   double load_s = 0.0;  // this rank's loading time
   std::unique_ptr<TrainingObjective> objective;      // binary or multinomial
   std::unique_ptr<ModelEvaluator> validation;        // null without data.validation
@@ -39,11 +41,5 @@ struct TrainingRun {
 // Loads and prepares; rank 0 prints the start line to `out`. Throws (on every rank) what the
 // data, the config or the outputs make impossible, before anything is written.
 TrainingRun prepare_training(Communicator& comm, const Config& config, std::ostream& out);
-
-// A validation or test set (data.train's layout; weights are not read: the metrics are
-// unweighted, like scikit-learn's defaults). DataError when its feature count differs.
-LoadedData load_evaluation_data(Communicator& comm, const Config& config,
-                                const std::vector<std::string>& files, const char* key,
-                                Index n_features);
 
 }  // namespace logreg
