@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Multinomial models, class weights and warm starts through the real binaries (README,
+# "Multinomial, class weights and warm starts"): rank invariance, agreement with scikit-learn,
+# predict, class weights against duplicated rows and scikit-learn, model.init, a signal and a
+# resume on another rank count, and the refusals.
+source "$(dirname "$0")/lib.sh"
+
+# K = 4 classes, d = 6 correlated features, two training files, a validation file; one class
+# never appears in `three.h5` (labels 0, 1, 3: four classes with one empty).
+"$PY" - <<'PY'
+import h5py, numpy as np
+rng = np.random.default_rng(5)
+n, d, K = 3000, 6, 4
+X = np.cumsum(rng.standard_normal((n, d)), axis=1) / 2
+W = rng.standard_normal((K, d)); b = rng.standard_normal(K)
+Z = X @ W.T + b; P = np.exp(Z - Z.max(1, keepdims=True)); P /= P.sum(1, keepdims=True)
+y = np.array([rng.choice(K, p=p) for p in P], dtype=float)
+def write(name, X, y):
+    with h5py.File(name, "w") as f: f["X"] = X; f["y"] = y
+write("a.h5", X[:1200], y[:1200]); write("b.h5", X[1200:2400], y[1200:2400])
+write("valid.h5", X[2400:], y[2400:])
+# Class 0 rows duplicated: what class_weight {0: 2} must equal.
+dup = np.concatenate([X[:2400], X[:2400][y[:2400] == 0]]); ydup = np.concatenate([y[:2400], y[:2400][y[:2400] == 0]])
+write("dup.h5", dup, ydup)
+m = y != 2
+write("three.h5", X[m], y[m])
+write("minus.h5", X[:100], np.where(y[:100] == 0, -1.0, y[:100]))
+write("big_label.h5", X[:100], np.minimum(y[:100] + 2, 5))
+PY
+cat > mn.yaml <<'YAML'
+data:
+  train: [a.h5, b.h5]
+  validation: valid.h5
+model:
+  l2: 1.0e-3
+solver:
+  name: lbfgs
+  tol: 1.0e-11
+  max_iter: 3000
+output:
+  model: out/model.h5
+  metrics: out/metrics.jsonl
+YAML
+
+# J of a model file on the training rows, and scikit-learn's optimum's J (same objective).
+cat > objective.py <<'PY'
+import h5py, numpy as np, sys
+def load(files):
+    Xs, ys = zip(*[(h5py.File(f)["X"][()], h5py.File(f)["y"][()]) for f in files])
+    return np.concatenate(Xs), np.concatenate(ys).astype(int)
+def J(W, b, X, y, l2, s=None):
+    s = np.ones(len(y)) if s is None else s
+    Z = X @ W.T + b; Z -= Z.max(1, keepdims=True)
+    lse = np.log(np.exp(Z).sum(1))
+    return (s * (lse - Z[np.arange(len(y)), y])).sum() / s.sum() + 0.5 * l2 * (W * W).sum()
+PY
+
+# 1. Rank invariance (1–4 ranks) and the model file's layout.
+for np_ in 1 2 3 4; do
+  run "$np_" mn.yaml --set output.model=out/m$np_.h5 --set output.metrics=out/m$np_.jsonl
+  [ "$RC" -eq 0 ] || fail "multinomial lbfgs on $np_ ranks: $ERR"
+done
+grep -q "multinomial, 4 classes" out.txt || fail "start line does not name the family: $OUT"
+for np_ in 2 3 4; do compare_models out/m$np_.h5 out/m1.h5 1e-9; done
+"$PY" - <<'PY'
+import h5py
+m = h5py.File("out/m1.h5")
+assert m["coef"].shape == (4, 6) and m["intercept"].shape == (4,), (m["coef"].shape, m["intercept"].shape)
+fam = m.attrs["family"]; fam = fam.decode() if isinstance(fam, bytes) else str(fam)
+assert fam == "multinomial", fam
+print("ok: model file coef (4, 6), intercept (4,), family multinomial")
+PY
+
+# 2. Agreement with scikit-learn's multinomial optimum (C = 1/(l2·n)), by objective value.
+"$PY" - <<'PY'
+import h5py, numpy as np, warnings
+exec(open("objective.py").read())
+from sklearn.linear_model import LogisticRegression
+X, y = load(["a.h5", "b.h5"]); l2 = 1e-3
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    sk = LogisticRegression(multi_class="multinomial", C=1 / (l2 * len(y)), tol=1e-12, max_iter=100000).fit(X, y)
+m = h5py.File("out/m1.h5")
+ours, ref = J(m["coef"][()], m["intercept"][()], X, y, l2), J(sk.coef_, sk.intercept_, X, y, l2)
+print(f"objective: ours {ours:.15f}, scikit-learn {ref:.15f}")
+assert ours <= ref + 1e-10 * abs(ref), (ours, ref)
+assert np.abs(m["coef"][()] - sk.coef_).max() <= 1e-4
+PY
+
+# 3. newton and owlqn.
+run 2 mn.yaml --set solver.name=newton --set output.model=out/newton.h5
+[ "$RC" -eq 0 ] || fail "newton: $ERR"
+compare_models out/newton.h5 out/m1.h5 1e-8
+run 3 mn.yaml --set model.l1=1.0e-2 --set output.model=out/l1.h5
+[ "$RC" -eq 0 ] || fail "owlqn: $ERR"
+"$PY" - <<'PY'
+import h5py, numpy as np
+W = h5py.File("out/l1.h5")["coef"][()]
+zeros = int((W == 0).sum())
+print(f"ok: owlqn with l1 = 1e-2 has {zeros} exact zeros of {W.size}")
+assert 0 < zeros < W.size
+PY
+
+# 4. predict on 1 and 3 ranks: prob (n, K) rows sum to 1, equal softmax(Wx + b); label = argmax.
+for np_ in 1 3; do
+  set +e
+  timeout -s KILL $((20 * SCALE)) "$MPIEXEC" -n "$np_" "$LOGREG_DIST" predict --model out/m1.h5 \
+    --data valid.h5 --output out/pred$np_.h5 > out.txt 2> err.txt
+  RC=$?
+  set -e
+  [ "$RC" -eq 0 ] || fail "predict on $np_ ranks: $(cat err.txt)"
+done
+"$PY" - <<'PY'
+import h5py, json, numpy as np
+from sklearn.metrics import log_loss, accuracy_score
+m = h5py.File("out/m1.h5"); v = h5py.File("valid.h5")
+X, y = v["X"][()], v["y"][()].astype(int)
+Z = X @ m["coef"][()].T + m["intercept"][()]; P = np.exp(Z - Z.max(1, keepdims=True)); P /= P.sum(1, keepdims=True)
+for np_ in (1, 3):
+    p = h5py.File(f"out/pred{np_}.h5")
+    prob, label = p["prob"][()], p["label"][()]
+    assert prob.shape == P.shape, prob.shape
+    assert np.abs(prob.sum(1) - 1).max() <= 1e-15, np.abs(prob.sum(1) - 1).max()
+    assert np.abs(prob - P).max() <= 1e-12, np.abs(prob - P).max()
+    assert (label == prob.argmax(1)).all()
+# The validation metrics of the last logged iteration equal scikit-learn's.
+lines = [json.loads(l) for l in open("out/m1.jsonl")]
+last = [l for l in lines if "iter" in l][-1]
+ll, acc = log_loss(y, P, labels=range(4)), accuracy_score(y, P.argmax(1))
+print(f"val_logloss {last['val_logloss']:.15f} vs scikit-learn {ll:.15f}; accuracy {last['val_accuracy']} vs {acc}")
+assert abs(last["val_logloss"] - ll) <= 1e-12 and last["val_accuracy"] == acc
+PY
+echo "ok: predict prob rows sum to 1, equal softmax(Wx+b) on 1 and 3 ranks; val metrics = scikit-learn's"
+
+# 5. Class weights: {0: 2} equals duplicating class 0's rows; balanced equals scikit-learn's.
+run 2 mn.yaml --set 'model.class_weight={0: 2}' --set data.validation=null --set output.model=out/cw.h5
+[ "$RC" -eq 0 ] || fail "class_weight map: $ERR"
+run 2 mn.yaml --set data.train=dup.h5 --set data.validation=null --set output.model=out/dup.h5
+[ "$RC" -eq 0 ] || fail "duplicated rows: $ERR"
+compare_models out/cw.h5 out/dup.h5 1e-8
+run 3 mn.yaml --set model.class_weight=balanced --set output.model=out/bal.h5
+[ "$RC" -eq 0 ] || fail "class_weight balanced: $ERR"
+"$PY" - <<'PY'
+import h5py, numpy as np, warnings
+exec(open("objective.py").read())
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.class_weight import compute_sample_weight
+X, y = load(["a.h5", "b.h5"]); l2 = 1e-3
+s = compute_sample_weight("balanced", y)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    sk = LogisticRegression(multi_class="multinomial", class_weight="balanced", C=1 / (l2 * s.sum()), tol=1e-12, max_iter=100000).fit(X, y)
+m = h5py.File("out/bal.h5")
+ours, ref = J(m["coef"][()], m["intercept"][()], X, y, l2, s), J(sk.coef_, sk.intercept_, X, y, l2, s)
+print(f"balanced: objective ours {ours:.15f}, scikit-learn {ref:.15f}")
+assert ours <= ref + 1e-10 * abs(ref), (ours, ref)
+assert np.abs(m["coef"][()] - sk.coef_).max() <= 1e-4
+PY
+
+# 6. model.init: from the optimum, 0 iterations; from a nearby l2's optimum, fewer than from 0.
+run 2 mn.yaml --set model.init=out/m1.h5 --set output.model=out/again.h5
+[ "$RC" -eq 0 ] || fail "init from the optimum: $ERR"
+grep -q "converged after 0 iterations" out.txt || fail "init from the optimum did not stop at once: $OUT"
+run 2 mn.yaml --set model.l2=2.0e-3 --set output.model=out/cold.h5
+cold=$(grep -o 'converged after [0-9]* iterations' out.txt | grep -o '[0-9]*')
+run 2 mn.yaml --set model.l2=2.0e-3 --set model.init=out/m1.h5 --set output.model=out/warm.h5
+warm=$(grep -o 'converged after [0-9]* iterations' out.txt | grep -o '[0-9]*')
+echo "model.init: l2 2e-3 from zero $cold iterations, from the l2 1e-3 optimum $warm"
+[ -n "$warm" ] && [ "$warm" -lt "$cold" ] || fail "warm start not faster: $warm vs $cold"
+compare_models out/warm.h5 out/cold.h5 1e-8
+
+# 7. SIGUSR1 → 75 → resume on another rank count ends where an uninterrupted run ends.
+start_bg 2 mn.yaml --set checkpoint.path=ck/mn.h5 --set checkpoint.every=2 \
+  --set output.model=out/resumed.h5 --set output.metrics=out/resumed.jsonl --set model.l2=1.0e-5
+wait_for_iteration out/resumed.jsonl 6
+kill -USR1 "$BG_PID"
+wait_bg
+[ "$RC" -eq 75 ] || fail "SIGUSR1: expected 75, got $RC: $(cat bg_err.txt)"
+run 3 mn.yaml --set checkpoint.path=ck/mn.h5 --set checkpoint.every=2 \
+  --set output.model=out/resumed.h5 --set output.metrics=out/resumed.jsonl --set model.l2=1.0e-5
+[ "$RC" -eq 0 ] || fail "resume on 3 ranks: $ERR"
+grep -q "resuming from ck/mn.h5" out.txt || fail "did not resume: $OUT"
+run 2 mn.yaml --set output.model=out/straight.h5 --set model.l2=1.0e-5
+compare_models out/resumed.h5 out/straight.h5 1e-9
+
+# 8. An empty class is reported; the refusals name their culprit.
+run 2 mn.yaml --set data.train=three.h5 --set data.validation=null --set output.model=out/three.h5
+[ "$RC" -eq 0 ] || fail "a class without rows: $ERR"
+grep -q "note: class 2 has no rows in data.train" out.txt || fail "empty class not reported: $OUT"
+expect_error 2 2 "model.family: binomial needs labels 0/1 or -1/+1" mn.yaml --set model.family=binomial
+expect_error 3 1 "labels mix -1 with" mn.yaml --set data.train=minus.h5 --set data.validation=null
+expect_error 2 1 "data.validation: has label 5, but data.train has 4 classes" mn.yaml --set data.validation=big_label.h5
+expect_error 2 2 "model.init: out/newton.h5 is a multinomial model of 4 classes, but this run fits a multinomial model of 3" \
+  mn.yaml --set data.train=big_label.h5 --set data.validation=null --set model.init=out/newton.h5
+expect_error 2 2 "model.class_weight: no class '7'" mn.yaml --set 'model.class_weight={7: 2}'
+echo "PASS"
