@@ -190,7 +190,7 @@ grep -q "note: class 2 has no rows in data.train" out.txt || fail "empty class n
 expect_error 2 2 "model.family: binomial needs labels 0/1 or -1/+1" mn.yaml --set model.family=binomial
 expect_error 3 1 "labels mix -1 with" mn.yaml --set data.train=minus.h5 --set data.validation=null
 expect_error 2 1 "data.validation: has label 5, but data.train has 4 classes" mn.yaml --set data.validation=big_label.h5
-expect_error 2 2 "model.init: out/newton.h5 is a multinomial model of 4 classes, but this run fits a multinomial model of 3" \
+expect_error 2 2 "model.init: out/newton.h5 is a multinomial model of 4 classes, but this run fits a multinomial model of 6 classes" \
   mn.yaml --set data.train=big_label.h5 --set data.validation=null --set model.init=out/newton.h5
 expect_error 2 2 "model.class_weight: no class '7'" mn.yaml --set 'model.class_weight={7: 2}'
 echo "PASS"
