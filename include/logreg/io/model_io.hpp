@@ -19,7 +19,7 @@ struct ModelRecord {
   RowMatrix<double> coef_matrix;    // multinomial: W (K × d)
   Vec intercepts;                   // multinomial: b (K)
   // Multinomial: the original label of each class, as text ("0", "1", ... or the strings of a
-  // string label column); empty means "0".."K−1" (and is read back as written).
+  // string label column). Empty when writing means "0".."K−1", written as such (and so read back).
   std::vector<std::string> class_names;
   double objective = 0.0;
   int iterations = 0;
