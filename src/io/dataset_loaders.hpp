@@ -17,7 +17,7 @@ template <typename T>
 CsrMatrix<T> load_csr(const DataSource& source, const DataLayout& layout, RowRange range);
 
 // Labels by source.labels_mode (Binary: 0/1 or ±1 mapped to {0, 1}; Classes: integers in
-// [−1, 2³¹−1] as they are), with the raw values counted into `seen`; zeros when the source has no
+// [−1, 65535] as they are), with the raw values counted into `seen`; zeros when the source has no
 // labels (dataset_labels.cpp).
 Vec load_labels(const DataSource& source, const DataLayout& layout, RowRange range,
                 LabelCounts& seen);

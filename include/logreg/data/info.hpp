@@ -16,7 +16,7 @@ constexpr int64_t kInfoMaxClasses = 65536;
 struct LabelSummary {
   bool present = false;
   int64_t ones = 0, zeros = 0, minus_ones = 0;  // raw values
-  int64_t other = 0;                            // values that are not integers in [-1, 2³¹-1]
+  int64_t other = 0;                            // values that are not integers in [-1, 65535]
   int64_t max_label = -1;                       // the largest integer label
   std::vector<int64_t> by_class;   // by_class[v]: rows with label v ≥ 0 (v < kInfoMaxClasses)
   std::vector<std::string> names;  // attribute `classes` of the label dataset (empty: none)

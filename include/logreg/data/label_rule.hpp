@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "logreg/io/dataset.hpp"
+
 namespace logreg::data {
 
 // auto: numbers are 0/1, -1/+1 or classes; a CSV column whose first label is not a number is
@@ -28,12 +30,12 @@ struct LabelRule {
   // stored as its index here. Null in the first pass, which collects them.
   const std::vector<std::string>* names = nullptr;
 
-  // Whether a numeric label is allowed: Binary 0, 1, -1; Classes integers in [0, 2³¹-1]; Auto
-  // either.
+  // Whether a numeric label is allowed: Binary 0, 1, -1; Classes integers in [0, kMaxClassLabel];
+  // Auto either.
   bool accepts(double v) const {
     if (choice == LabelChoice::Binary) return v == 0.0 || v == 1.0 || v == -1.0;
     if (v == -1.0) return choice == LabelChoice::Auto;
-    return v >= 0.0 && v <= 2147483647.0 && v == std::floor(v);
+    return v >= 0.0 && v <= kMaxClassLabel && v == std::floor(v);
   }
   // How an allowed numeric label is stored: -1 (and -0) as 0, any other as it is.
   static double stored(double v) { return v == -1.0 || v == 0.0 ? 0.0 : v; }

@@ -13,7 +13,7 @@ namespace logreg {
 enum class Precision { Float64, Float32 };
 
 // How labels are checked: Binary takes 0/1 or ±1 (−1 stored as 0); Classes takes any integer in
-// [−1, 2³¹−1] and stores it as it is (the caller decides binomial or multinomial from the counts).
+// [−1, 65535] and stores it as it is (the caller decides binomial or multinomial from the counts).
 enum class LabelMode { Binary, Classes };
 
 struct DataSource {
@@ -80,16 +80,18 @@ struct LabelCounts {
     if (label == -1.0) return minus_ones += 1, true;
     return false;
   }
-  // Classes mode: counts an integer label in [−1, 2³¹−1] into by_value and, when it is 0, 1 or
+  // Classes mode: counts an integer label in [−1, 65535] into by_value and, when it is 0, 1 or
   // −1, into zeros/ones/minus_ones too; false (and nothing counted) for anything else.
   bool add_class(double label);
 };
 
 // The largest class label the loader takes in Classes mode.
-constexpr double kMaxClassLabel = 2147483647.0;
+// The largest class label (K ≤ 65536 classes): the counts by label are sized by the largest
+// label seen, and a multinomial model holds K·(d+1) parameters.
+constexpr double kMaxClassLabel = 65535.0;
 
 // Reads rows [range.begin, range.end) across files, one open at a time, validating labels (by
-// source.labels_mode: Binary 0/1 or ±1, mapped to {0, 1}; Classes integers in [−1, 2³¹−1], kept
+// source.labels_mode: Binary 0/1 or ±1, mapped to {0, 1}; Classes integers in [−1, 65535], kept
 // as they are), finiteness, weights (finite, ≥ 0) and CSR structure (column ids integral, in
 // range and not repeated within a row). Errors name the file, dataset, global row and value.
 // `counts` (optional) receives the raw label counts.
