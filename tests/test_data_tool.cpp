@@ -498,7 +498,14 @@ TEST_P(DataToolConvertBadLine, NamesTheLineAndLeavesNoOutput) {
 
 const BadLine kBadLines[] = {
     {"label_word", "+1 1:1\nfoo 1:1\n", 2, "bad label 'foo'"},
-    {"label_two", "+1 1:1\n-1 2:1\n2 1:1\n", 3, "bad label '2'"},
+    {"label_two", "+1 1:1\n-1 2:1\n2 1:1\n", 3, "label 2 in a file whose earlier labels use -1/+1"},
+    {"label_minus_after_class", "0 1:1\n3 1:1\n-1 1:1\n", 3,
+     "label -1 in a file whose earlier labels use 0/1"},
+    {"label_minus_after_classes", "1 1:1\n3 1:1\n-1 1:1\n", 3,
+     "earlier labels include classes >= 2"},
+    {"label_fraction", "1 1:1\n2.5 1:1\n", 2, "bad label '2.5'"},
+    {"label_negative", "1 1:1\n-2 1:1\n", 2, "bad label '-2'"},
+    {"label_huge", "1 1:1\n2147483648 1:1\n", 2, "bad label '2147483648'"},
     {"label_mix", "\n-1 1:1\n+1 2:1\n0 1:1\n", 4, "label 0"},
     {"index_zero", "+1 1:1\n-1 0:1\n", 2, "1-based"},
     {"index_negative", "+1 -3:1\n", 1, "'-3:1'"},
@@ -513,7 +520,10 @@ const BadLine kBadLines[] = {
     {"late_error", "+1 1:1\n-1 1:2\n+1 1:3\n-1 1:4\n+1 1:5\n-1 1:q\n", 6, "'1:q'"},
     {"csv_cell", "a,y,b\n1,0,2\n3,1,x\n", 3, "column 'b'"},
     {"csv_fields", "a,y,b\n1,0,2\n3,1\n", 3, "fields"},
-    {"csv_label", "a,y,b\n1,0,2\n3,7,1\n", 3, "bad label '7'"},
+    {"csv_label", "a,y,b\n1,0,2\n3,7.5,1\n", 3, "bad label '7.5'"},
+    {"csv_label_word_late", "a,y,b\n1,0,2\n3,cat,1\n", 3, "--labels strings reads them all"},
+    {"csv_string_label_empty", "a,y,b\n1,cat,2\n3,,1\n", 3, "empty label"},
+    {"csv_string_label_cell", "a,y,b\n1,cat,2\n3,dog,x\n", 3, "column 'b'"},
     {"csv_empty_cell", "a,y,b\n1,0,2\n,1,1\n", 3, "column 'a'"},
 };
 
@@ -538,7 +548,7 @@ TEST(DataToolConvertBadLine, LateErrorRemovesThePartialFile) {
     csv += "1,2,3,1\n0,1,0,0\n";
   }
   svm += "+1 1:x\n";
-  csv += "1,2,3,2\n";
+  csv += "1,2,3,0.5\n";
   write_text(dir.file("in.txt"), svm);
   write_text(dir.file("in.csv"), csv);
   const auto before = listing(dir.path());

@@ -115,6 +115,107 @@ TEST_F(DatasetTest, MinusOneLabelsMapToZero) {
   EXPECT_EQ(counts.ones, 2);
 }
 
+// Classes mode keeps integer labels as they are and counts them by value (index v + 1 for label
+// v), each rank over its own rows; Binary mode (the default) still refuses a label 2.
+TEST_F(DatasetTest, ClassesModeKeepsLabelsAndCountsThemByValue) {
+  Vec y(8);
+  y << 0, 2, 1, 3, 2, -1, 0, 2;
+  test::write_dense_h5(dir_.file("c1.h5"), X_.topRows(5), y.head(5));
+  test::write_dense_h5(dir_.file("c2.h5"), X_.bottomRows(3), y.tail(3));
+  DataSource src = source({dir_.file("c1.h5"), dir_.file("c2.h5")});
+  src.labels_mode = LabelMode::Classes;
+  const DataLayout layout = scan_layout(src);
+  LabelCounts all;
+  const Shard whole = load_shard(src, layout, {0, 8}, &all);
+  EXPECT_EQ(whole.y, y);
+  EXPECT_EQ(all.by_value, (std::vector<double>{1, 2, 1, 3, 1}));  // -1, 0, 1, 2, 3
+  EXPECT_EQ(all.zeros, 2);
+  EXPECT_EQ(all.ones, 1);
+  EXPECT_EQ(all.minus_ones, 1);
+
+  std::vector<double> sum(5, 0.0);
+  for (int r = 0; r < 3; ++r) {
+    LabelCounts c;
+    const RowRange range = partition_rows(src, layout, r, 3);
+    const Shard s = load_shard(src, layout, range, &c);
+    EXPECT_EQ(s.y, y.segment(range.begin, range.size())) << "rank " << r;
+    const double top = s.y.size() > 0 ? s.y.maxCoeff() : -2;
+    EXPECT_EQ(c.by_value.size(), static_cast<size_t>(top + 2)) << "rank " << r;
+    for (size_t v = 0; v < c.by_value.size(); ++v) sum[v] += c.by_value[v];
+  }
+  EXPECT_EQ(sum, all.by_value);
+
+  LabelCounts none;
+  load_shard(src, layout, {3, 3}, &none);
+  EXPECT_TRUE(none.by_value.empty());
+
+  src.labels_mode = LabelMode::Binary;
+  const std::string e = load_error(src);
+  EXPECT_NE(e.find("c1.h5:/y: row 1: label 2 is not 0/1 or -1/+1"), std::string::npos) << e;
+}
+
+// Classes mode refuses what is not an integer in [-1, 2^31-1], naming file, dataset, row and
+// value.
+TEST_F(DatasetTest, ClassesModeRefusesLabelsThatAreNotClasses) {
+  const struct {
+    double value;
+    const char* text;
+  } bad[] = {{2.5, "label 2.5 "},
+             {-2, "label -2 "},
+             {2147483648.0, "label 2147483648 "},
+             {std::nan(""), "label nan "},
+             {-HUGE_VAL, "label -inf "}};
+  for (const auto& b : bad) {
+    Vec y = Vec::Zero(4);
+    y[3] = b.value;
+    test::write_dense_h5(dir_.file("bad.h5"), X_.topRows(4), y);
+    DataSource src = source({dir_.file("a.h5"), dir_.file("bad.h5")});
+    src.labels_mode = LabelMode::Classes;
+    const std::string e = load_error(src);
+    EXPECT_NE(e.find("bad.h5:/y: row 9 (row 3 of " + dir_.file("bad.h5") + "): "),
+              std::string::npos)
+        << e;
+    EXPECT_NE(e.find(std::string(b.text) + "is not a class label (an integer from -1 to "
+                                           "65535)"),
+              std::string::npos)
+        << e;
+  }
+  Vec y = Vec::Zero(4);
+  y[2] = 65535.0;
+  test::write_dense_h5(dir_.file("top.h5"), X_.topRows(4), y);
+  DataSource src = source({dir_.file("top.h5")});
+  src.labels_mode = LabelMode::Classes;
+  LabelCounts c;
+  const Shard s = load_shard(src, scan_layout(src), {0, 2}, &c);  // the large label not read
+  EXPECT_EQ(c.by_value, (std::vector<double>{0, 2}));
+  EXPECT_FALSE(c.add_class(0.5));
+  EXPECT_FALSE(c.add_class(-3));
+  EXPECT_EQ(c.by_value.size(), 2u);
+}
+
+TEST_F(DatasetTest, ClassNamesAreReadFromTheLabelDataset) {
+  EXPECT_TRUE(read_class_names(dir_.file("a.h5"), "y").empty());
+  EXPECT_TRUE(read_class_names(dir_.file("a.h5"), "absent").empty());
+  {
+    h5::File f(dir_.file("a.h5"), h5::File::Mode::ReadWrite);
+    f.write_string_list_attribute("y", "classes", {"cat", "dog", "émeu"});
+    f.write_attribute("X", "classes", std::string("not a label dataset"));
+  }
+  EXPECT_EQ(read_class_names(dir_.file("a.h5"), "y"),
+            (std::vector<std::string>{"cat", "dog", "émeu"}));
+  {
+    h5::File f(dir_.file("b.h5"), h5::File::Mode::ReadWrite);
+    f.write_attribute("y", "classes", 3.0);
+  }
+  try {
+    read_class_names(dir_.file("b.h5"), "y");
+    ADD_FAILURE() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find(dir_.file("b.h5")), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("classes"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(DatasetTest, ErrorsNameTheCulprit) {
   // Bad label value: names file, dataset, row and value.
   Vec y = y_.head(6);

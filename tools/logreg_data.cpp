@@ -30,14 +30,15 @@ constexpr const char* kUsage =
     "Prepares HDF5 data files for logreg_dist: dense X (n, d) or CSR group X, labels y.\n"
     "\n"
     "Commands:\n"
-    "  synth OUT.h5 --rows N --features D [--density RHO] [--seed S] [--shards K]\n"
-    "               [--dtype float64|float32]\n"
-    "      Draw data from a known logistic model, stored as true_coef / true_intercept.\n"
-    "  convert IN OUT.h5 [--format libsvm|csv] [--sparse|--dense] [--label COLUMN]\n"
+    "  synth OUT.h5 --rows N --features D [--density RHO] [--seed S] [--classes K]\n"
     "               [--shards K] [--dtype float64|float32]\n"
+    "      Draw data from a known logistic (or K-class softmax) model, stored as\n"
+    "      true_coef / true_intercept.\n"
+    "  convert IN OUT.h5 [--format libsvm|csv] [--sparse|--dense] [--label COLUMN]\n"
+    "               [--labels auto|binary|classes|strings] [--shards K] [--dtype float64|float32]\n"
     "      Convert LIBSVM or CSV text (streaming, bounded memory).\n"
     "  info FILE.h5...\n"
-    "      Print rows, features, layout, dtype, nnz and label balance.\n"
+    "      Print rows, features, layout, dtype, nnz, label balance or class counts.\n"
     "\n"
     "Run 'logreg_data COMMAND --help' for the options of a command; 'logreg_data --version' "
     "prints\n"
@@ -135,7 +136,9 @@ void synth_options(po::options_description_easy_init add) {
       "features", po::value<int64_t>(), "number of features D (required)")(
       "density", po::value<double>()->default_value(1.0),
       "fraction of non-zero entries; < 1 writes CSR")(
-      "seed", po::value<std::string>()->default_value("0"), "random seed (unsigned 64-bit)");
+      "seed", po::value<std::string>()->default_value("0"), "random seed (unsigned 64-bit)")(
+      "classes", po::value<int>()->default_value(2),
+      "number of classes K; K >= 3 draws labels 0..K-1 from a softmax model");
 }
 
 int run_synth(const Parsed& p) {
@@ -143,6 +146,7 @@ int run_synth(const Parsed& p) {
   opt.rows = required<int64_t>(p.vm, "rows");
   opt.features = required<int64_t>(p.vm, "features");
   opt.density = p.vm["density"].as<double>();
+  opt.classes = p.vm["classes"].as<int>();
   read_output_options(p.vm, opt);
   const std::string seed = p.vm["seed"].as<std::string>();
   auto [ptr, ec] = std::from_chars(seed.data(), seed.data() + seed.size(), opt.seed);
@@ -154,8 +158,9 @@ int run_synth(const Parsed& p) {
   const data::SynthResult result = data::synthesize(p.positional[0], opt);
   for (const auto& f : result.files) std::cout << "wrote " << f << "\n";
   std::cout << "rows " << opt.rows << ", features " << opt.features << ", "
-            << (opt.sparse() ? "CSR" : "dense") << ", nnz " << result.nnz << ", " << std::fixed
-            << std::setprecision(2) << seconds_since(t0) << " s\n";
+            << (opt.sparse() ? "CSR" : "dense") << ", nnz " << result.nnz;
+  if (opt.classes > 2) std::cout << ", " << opt.classes << " classes";
+  std::cout << ", " << std::fixed << std::setprecision(2) << seconds_since(t0) << " s\n";
   return kExitOk;
 }
 
@@ -163,7 +168,34 @@ void convert_options(po::options_description_easy_init add) {
   add("format", po::value<std::string>(),
       "libsvm | csv (default: from the extension, .csv is CSV)")(
       "sparse", "write CSR (default for LIBSVM)")("dense", "write a dense X (default for CSV)")(
-      "label", po::value<std::string>(), "CSV label column name (default: the last column)");
+      "label", po::value<std::string>(), "CSV label column name (default: the last column)")(
+      "labels", po::value<std::string>()->default_value("auto"),
+      "auto | binary | classes | strings: which labels are allowed (see above)");
+}
+
+data::LabelChoice parse_labels(const std::string& s) {
+  if (s == "auto") return data::LabelChoice::Auto;
+  if (s == "binary") return data::LabelChoice::Binary;
+  if (s == "classes") return data::LabelChoice::Classes;
+  if (s == "strings") return data::LabelChoice::Strings;
+  throw ConfigError("--labels: expected auto, binary, classes or strings, got '" + s + "'");
+}
+
+// "labels: ..." of a conversion: the convention, or the classes and their names.
+void print_labels(const data::ConvertStats& s) {
+  std::cout << "labels: ";
+  if (!s.class_names.empty()) {
+    std::cout << s.class_names.size() << " classes from strings: ";
+    for (size_t k = 0; k < s.class_names.size() && k < 10; ++k) {
+      std::cout << (k ? ", " : "") << k << " = " << s.class_names[k];
+    }
+    if (s.class_names.size() > 10) std::cout << ", ...";
+  } else if (s.classes > 2) {
+    std::cout << s.classes << " classes (0.." << s.classes - 1 << ")";
+  } else {
+    std::cout << (s.minus_ones ? "-1/+1 (stored as 0/1)" : "0/1");
+  }
+  std::cout << "\n";
 }
 
 int run_convert(const Parsed& p) {
@@ -183,6 +215,7 @@ int run_convert(const Parsed& p) {
   if (p.vm.count("sparse")) opt.layout = data::OutputLayout::Sparse;
   if (p.vm.count("dense")) opt.layout = data::OutputLayout::Dense;
   if (p.vm.count("label")) opt.label = p.vm["label"].as<std::string>();
+  opt.labels = parse_labels(p.vm["labels"].as<std::string>());
   read_output_options(p.vm, opt);
   const data::ConvertStats s = data::convert(p.positional[0], p.positional[1], opt);
   for (const auto& f : s.files) std::cout << "wrote " << f << "\n";
@@ -192,6 +225,7 @@ int run_convert(const Parsed& p) {
             << std::setprecision(2) << s.seconds << " s, read " << std::setprecision(1) << mb
             << " MB in " << s.passes << (s.passes == 1 ? " pass" : " passes") << " ("
             << (s.seconds > 0 ? mb / s.seconds : 0.0) << " MB/s)\n";
+  print_labels(s);
   return kExitOk;
 }
 
@@ -199,8 +233,9 @@ constexpr WritingCommand kSynth = {
     "synth",
     "synth OUT.h5 --rows N --features D [options]",
     "Draws w* ~ N(0,1)/sqrt(D*RHO), b* ~ N(0,0.5^2), x ~ N(0,1) (CSR: each entry\n"
-    "present with probability RHO), y ~ Bernoulli(sigmoid(x.w* + b*)). The rows are\n"
-    "the same for any --shards.\n",
+    "present with probability RHO), y ~ Bernoulli(sigmoid(x.w* + b*)). With --classes\n"
+    "K >= 3: W* (K x D) and b* (K) drawn alike, y ~ softmax(W* x + b*) in 0..K-1; X is\n"
+    "the same as for 2 classes. The rows are the same for any --shards.\n",
     1,
     "one output file OUT.h5",
     &synth_options,
@@ -209,8 +244,12 @@ constexpr WritingCommand kSynth = {
 constexpr WritingCommand kConvert = {
     "convert",
     "convert IN OUT.h5 [options]",
-    "LIBSVM: 'label idx:val ...', 1-based increasing indices, labels 0/1 or -1/+1.\n"
-    "CSV: header row, numeric cells, labels 0/1 or -1/+1. Labels are stored as 0/1.\n"
+    "LIBSVM: 'label idx:val ...', 1-based increasing indices. CSV: header row, numeric\n"
+    "feature cells. Labels (--labels auto): 0/1 or -1/+1 (stored as 0/1), true/false\n"
+    "(1/0), or integer classes 0, 1, 2, ... stored as they are; a CSV label column\n"
+    "whose first label is not a number holds strings, stored as 0..K-1 in byte order of\n"
+    "the distinct strings, whose names go to attribute 'classes' of y. binary: 0/1 or\n"
+    "-1/+1 only. classes: no -1. strings: every CSV label is a string.\n"
     "Bad lines are errors naming the line; no output is left behind.\n",
     2,
     "input and output files (IN OUT.h5)",
@@ -221,7 +260,8 @@ int run_info(const std::vector<std::string>& args) {
   if (args.empty()) throw ConfigError("info: no files given (usage: logreg_data info FILE.h5...)");
   if (wants_help(args)) {
     std::cout << "Usage: logreg_data info FILE.h5...\n\n"
-              << "Prints rows, features, layout (dense/CSR), stored dtype, nnz, label balance,\n"
+              << "Prints rows, features, layout (dense/CSR), stored dtype, nnz, label balance\n"
+              << "(or the counts of classes 0..K-1), the class names of attribute y@classes,\n"
               << "weights and whether the true model (true_coef) is stored.\n";
     return kExitOk;
   }

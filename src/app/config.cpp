@@ -8,85 +8,19 @@
 #include <optional>
 
 #include "logreg/errors.hpp"
+#include "yaml_values.hpp"
 
 namespace logreg {
 
 namespace {
+
+using namespace yaml_values;
 
 // One configurable key: how to read it from a YAML node and how to write it back.
 struct Field {
   std::function<void(Config&, const YAML::Node&, const std::string&)> read;
   std::function<void(const Config&, YAML::Emitter&)> write;
 };
-
-std::string describe(const YAML::Node& node) {
-  if (node.IsScalar()) return "'" + node.Scalar() + "'";
-  if (node.IsSequence()) return "a list";
-  if (node.IsMap()) return "a mapping";
-  return "null";
-}
-
-template <typename T>
-T scalar_as(const YAML::Node& node, const std::string& key, const char* what) {
-  if (!node.IsScalar()) throw ConfigError(key + ": expected " + what + ", got " + describe(node));
-  try {
-    return node.as<T>();
-  } catch (const YAML::Exception&) {
-    throw ConfigError(key + ": expected " + what + ", got " + describe(node));
-  }
-}
-
-bool is_null(const YAML::Node& node) {
-  return !node || node.IsNull() || (node.IsScalar() && (node.Scalar() == "null" || node.Scalar() == "~"));
-}
-
-double read_number(const YAML::Node& node, const std::string& key) {
-  double v = scalar_as<double>(node, key, "a number");
-  if (!std::isfinite(v)) throw ConfigError(key + ": must be finite, got " + describe(node));
-  return v;
-}
-
-int read_int(const YAML::Node& node, const std::string& key) {
-  return scalar_as<int>(node, key, "an integer");
-}
-
-bool read_bool(const YAML::Node& node, const std::string& key) {
-  return scalar_as<bool>(node, key, "true or false");
-}
-
-std::string read_string(const YAML::Node& node, const std::string& key) {
-  return scalar_as<std::string>(node, key, "a string");
-}
-
-std::string read_optional_string(const YAML::Node& node, const std::string& key) {
-  return is_null(node) ? std::string() : read_string(node, key);
-}
-
-// A path, a glob, or a list of them; null = none.
-std::vector<std::string> read_paths(const YAML::Node& node, const std::string& key) {
-  if (is_null(node)) return {};
-  if (node.IsScalar()) return {node.Scalar()};
-  if (!node.IsSequence()) throw ConfigError(key + ": expected a path or a list of paths");
-  std::vector<std::string> out;
-  for (size_t i = 0; i < node.size(); ++i) {
-    out.push_back(read_string(node[i], key + "[" + std::to_string(i) + "]"));
-  }
-  return out;
-}
-
-void emit_paths(YAML::Emitter& e, const std::vector<std::string>& paths) {
-  if (paths.empty()) e << YAML::Null;
-  else if (paths.size() == 1) e << paths[0];
-  else {
-    e << YAML::Flow << YAML::BeginSeq;
-    for (const auto& p : paths) e << p;
-    e << YAML::EndSeq;
-  }
-}
-
-void emit_optional(YAML::Emitter& e, const std::string& s) {
-  if (s.empty()) e << YAML::Null; else e << s;
-}
 
 // How one type of value is read from YAML (ConfigError naming the key) and written back.
 template <typename T>

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <chrono>
 #include <optional>
+#include <set>
 
 #include "logreg/data/batch_writer.hpp"
 #include "logreg/data/block_pipeline.hpp"
@@ -27,29 +28,51 @@ struct PassResult {
   Index features = 0;
   int64_t nnz = 0;  // entries the output will store
   uint64_t bytes = 0;
+  double max_label = -1.0;  // the largest numeric label
+  bool minus_one = false;   // a label -1 was seen
 };
 
+// Whether a CSV label column is one of strings: --labels strings says so; otherwise (but for
+// --labels binary) its first label decides, so that the rule is known before any row is stored.
+bool string_labels(LabelChoice choice, std::string_view first_label) {
+  if (choice == LabelChoice::Strings) return true;
+  double v = 0;
+  return choice != LabelChoice::Binary && !first_label.empty() &&
+         !parse_label_number(first_label, v);
+}
+
 // Where the data lines of `in` start and how to parse them. A CSV file's header is read here
-// (blank lines before it skipped); its data starts on the next line.
+// (blank lines before it skipped), and its first data line, whose label decides whether the
+// labels are strings; the data starts on the line after the header.
 struct Source {
   std::string path;
   std::optional<CsvParser> csv;  // none: LIBSVM
   uint64_t offset = 0;           // byte where the data lines start
   int64_t first_line = 1;        // their first line number
+  LabelRule labels;              // without names yet
 
-  Source(const std::string& in, InputFormat format, const std::string& label) : path(in) {
+  Source(const std::string& in, InputFormat format, const std::string& label, LabelChoice choice)
+      : path(in) {
+    labels.choice = choice;
     if (format != InputFormat::Csv) return;
+    labels.csv = true;
+    labels.strings = choice == LabelChoice::Strings;
     LineReader reader(in);
     std::string_view line;
     while (reader.next(line)) {
       if (trim(line).empty()) continue;
+      if (csv) {
+        labels.strings = string_labels(choice, csv->label_cell(line));
+        return;
+      }
       csv.emplace(in, line, reader.line_number(), label);
       offset = reader.offset();
       first_line = reader.line_number() + 1;
-      return;
     }
-    throw DataError(in + ": empty input (a CSV file needs a header row)");
+    if (!csv) throw DataError(in + ": empty input (a CSV file needs a header row)");
   }
+
+  std::string label_name() const { return csv ? csv->columns()[csv->label_column()] : "label"; }
 
   void parse(const char* begin, const char* end, ParsedBlock& out) const {
     if (csv) {
@@ -62,26 +85,43 @@ struct Source {
 
 // Which labels the blocks taken so far have used.
 struct LabelsSeen {
-  bool zero = false, minus_one = false;
+  bool zero = false, minus_one = false, classes = false;
+  double max = -1.0;
 };
+
+// The first line of block `b` whose label breaks the convention of the blocks before it (a block
+// only checks its own lines): a 0 or a class >= 2 after a -1, or a -1 after a 0 or a class >= 2.
+// -1 when there is none; else `label` and `after_classes` say how it breaks it.
+int64_t label_clash(const ParsedBlock& b, const LabelsSeen& seen, double& label,
+                    bool& after_classes) {
+  after_classes = false;
+  if (seen.minus_one) {
+    const bool zero_first =
+        b.first_zero >= 0 && (b.first_class < 0 || b.first_zero < b.first_class);
+    label = zero_first ? 0.0 : b.first_class_value;
+    return zero_first ? b.first_zero : b.first_class;
+  }
+  if ((seen.zero || seen.classes) && b.first_minus_one >= 0) {
+    label = -1.0;
+    after_classes = !seen.zero;
+    return b.first_minus_one;
+  }
+  return -1;
+}
 
 // Throws the error of the first bad line of block `b`, whose first line is `first_line`: the
 // block's own first error, or an earlier line whose label breaks the convention of the blocks
-// before it (a block only checks its own lines).
+// before it.
 void check_block(const ParsedBlock& b, int64_t first_line, LabelsSeen& seen,
                  const std::string& in) {
-  int64_t clash = -1;
   double clash_label = 0.0;
-  if (seen.minus_one && b.first_zero >= 0) {
-    clash = b.first_zero;
-  } else if (seen.zero && b.first_minus_one >= 0) {
-    clash = b.first_minus_one;
-    clash_label = -1.0;
-  }
+  bool after_classes = false;
+  const int64_t clash = label_clash(b, seen, clash_label, after_classes);
   // On the line of the block's error itself, the label came first (its token is read first, and a
   // CSV line stops at a bad cell before the label cell without noting the label).
   if (clash >= 0 && (!b.error || clash <= b.error->line)) {
-    throw DataError(line_where(in, first_line + clash) + ": " + mixed_label_message(clash_label));
+    throw DataError(line_where(in, first_line + clash) + ": " +
+                    mixed_label_message(clash_label, after_classes));
   }
   if (b.error) {
     throw DataError(b.error->names_line
@@ -90,22 +130,46 @@ void check_block(const ParsedBlock& b, int64_t first_line, LabelsSeen& seen,
   }
   seen.zero = seen.zero || b.first_zero >= 0;
   seen.minus_one = seen.minus_one || b.first_minus_one >= 0;
+  seen.classes = seen.classes || b.first_class >= 0;
+  seen.max = std::max(seen.max, b.max_label);
+}
+
+// Adds the distinct string labels of block `b` (first line `first_line`) to `names`, in the
+// order of their lines, refusing more than kMaxStringLabels in all.
+void merge_names(const ParsedBlock& b, int64_t first_line, const Source& src,
+                 std::set<std::string>& names) {
+  std::vector<std::pair<int64_t, const std::string*>> fresh;
+  for (const auto& [name, line] : b.names) {
+    if (!names.count(name)) fresh.emplace_back(line, &name);
+  }
+  std::sort(fresh.begin(), fresh.end());
+  for (const auto& [line, name] : fresh) {
+    if (names.size() == kMaxStringLabels) {
+      throw DataError(line_where(src.path, first_line + line) + ": label '" + *name + "' is the " +
+                      std::to_string(kMaxStringLabels + 1) + "th distinct label of column '" +
+                      src.label_name() + "'; at most " + std::to_string(kMaxStringLabels) +
+                      " classes are supported (is it the label column? see --label)");
+    }
+    names.insert(*name);
+  }
 }
 
 int parser_threads(const ConvertOptions& opt) {
   return opt.threads > 0 ? opt.threads : BlockPipeline::default_threads();
 }
 
-// Parses every data line of the source in order, in blocks on parser_threads(opt) threads,
-// checking each block before calling on_block(const ParsedBlock&) with it.
+// Parses every data line of the source in order, in blocks on parser_threads(opt) threads, with
+// the label rule `labels`, checking each block before calling
+// on_block(const ParsedBlock&, int64_t first_line) with it.
 template <typename OnBlock>
-PassResult read_input(const Source& src, const ConvertOptions& opt, Store store, Index width,
-                      bool sparse, OnBlock&& on_block) {
+PassResult read_input(const Source& src, const ConvertOptions& opt, const LabelRule& labels,
+                      Store store, Index width, bool sparse, OnBlock&& on_block) {
   // CSV->CSR stores only the non-zero cells; LIBSVM entries are stored as written.
   const bool drop_zeros = sparse && src.csv;
   BlockPipeline pipeline(
       src.path, src.offset, parser_threads(opt),
-      opt.block_bytes > 0 ? opt.block_bytes : kBlockBytes, BlockLayout{store, width, drop_zeros},
+      opt.block_bytes > 0 ? opt.block_bytes : kBlockBytes,
+      BlockLayout{store, width, drop_zeros, labels},
       [&src](const char* begin, const char* end, ParsedBlock& out) { src.parse(begin, end, out); });
   PassResult r;
   LabelsSeen seen;
@@ -115,13 +179,57 @@ PassResult read_input(const Source& src, const ConvertOptions& opt, Store store,
     r.rows += b->row_count;
     r.nnz += b->entries;
     r.features = std::max<Index>(r.features, b->max_index);
-    on_block(*b);
+    on_block(*b, line);
     line += b->lines;
   }
+  r.max_label = seen.max;
+  r.minus_one = seen.minus_one;
   if (src.csv) r.features = src.csv->features();
   if (!sparse) r.nnz = r.rows * r.features;
   r.bytes = src.offset + pipeline.bytes_read();
   return r;
+}
+
+// What the writing pass needs to know before it starts: the row count and d when they had to be
+// counted, size hints, and the string labels.
+struct Plan {
+  Index total_rows = -1;
+  Index features = -1;
+  SizeHint hint;
+  std::vector<std::string> names;  // string labels, sorted
+};
+
+// The first, validating pass (Store::Count): rows, features, and the distinct string labels.
+void count_input(const Source& src, const ConvertOptions& opt, bool sparse, Plan& plan,
+                 ConvertStats& stats) {
+  std::set<std::string> names;
+  const PassResult scan = read_input(src, opt, src.labels, Store::Count, 0, sparse,
+                                     [&](const ParsedBlock& b, int64_t first_line) {
+                                       if (src.labels.strings)
+                                         merge_names(b, first_line, src, names);
+                                     });
+  stats.passes = 2;
+  stats.bytes_read += scan.bytes;
+  if (scan.rows == 0) throw DataError(src.path + ": no data rows");
+  if (opt.shards > scan.rows) {
+    throw ConfigError("--shards: " + std::to_string(opt.shards) + " files for the " +
+                      std::to_string(scan.rows) + " rows of " + src.path);
+  }
+  plan.total_rows = scan.rows;
+  plan.features = scan.features;
+  plan.hint = {scan.rows, scan.nnz};
+  plan.names.assign(names.begin(), names.end());
+}
+
+// Throws ConfigError for label options that do not apply to the input's format.
+void check_label_options(const std::string& in, InputFormat format, const ConvertOptions& opt) {
+  if (format == InputFormat::Libsvm && !opt.label.empty()) {
+    throw ConfigError("--label: applies to CSV input only (" + in + " is read as LIBSVM)");
+  }
+  if (format == InputFormat::Libsvm && opt.labels == LabelChoice::Strings) {
+    throw ConfigError("--labels strings: applies to CSV input only (" + in +
+                      " is read as LIBSVM, whose labels are numbers)");
+  }
 }
 
 }  // namespace
@@ -155,55 +263,52 @@ ConvertStats convert(const std::string& in, const std::string& out, const Conver
   roles.check();
   const auto start = std::chrono::steady_clock::now();
   const InputFormat format = resolve_format(in, opt.format);
-  if (format == InputFormat::Libsvm && !opt.label.empty()) {
-    throw ConfigError("--label: applies to CSV input only (" + in + " is read as LIBSVM)");
-  }
+  check_label_options(in, format, opt);
   ConvertStats stats;
   stats.sparse = opt.layout == OutputLayout::Auto ? format == InputFormat::Libsvm
                                                   : opt.layout == OutputLayout::Sparse;
-  const Source src(in, format, opt.label);  // reads a CSV header (and checks --label) early
-  Index features = src.csv ? src.csv->features() : -1;
-  Index total_rows = -1;
-  SizeHint hint;
-  // Shards need the row count, dense LIBSVM output needs d: count them in a validating pass.
-  if (opt.shards > 1 || (!stats.sparse && features < 0)) {
-    const PassResult scan =
-        read_input(src, opt, Store::Count, 0, stats.sparse, [](const ParsedBlock&) {});
-    stats.passes = 2;
-    stats.bytes_read += scan.bytes;
-    if (scan.rows == 0) throw DataError(in + ": no data rows");
-    if (opt.shards > scan.rows) {
-      throw ConfigError("--shards: " + std::to_string(opt.shards) + " files for the " +
-                        std::to_string(scan.rows) + " rows of " + in);
-    }
-    total_rows = scan.rows;
-    features = scan.features;
-    hint = {scan.rows, scan.nnz};
+  // Reads a CSV header (and checks --label) early, and decides whether labels are strings.
+  const Source src(in, format, opt.label, opt.labels);
+  Plan plan;
+  plan.features = src.csv ? src.csv->features() : -1;
+  // Shards need the row count, dense LIBSVM output needs d, string labels their classes: count
+  // them in a validating pass.
+  if (opt.shards > 1 || (!stats.sparse && plan.features < 0) || src.labels.strings) {
+    count_input(src, opt, stats.sparse, plan, stats);
   } else {
     // Every row takes at least 2 bytes ("1\n"), every LIBSVM entry at least 4 (" 1:1"),
     // every CSV cell at least 2 ("1,").
     const uint64_t size = LineReader(in).file_size();
-    hint.rows = static_cast<Index>(size / 2 + 1);
-    hint.nnz = static_cast<int64_t>(size / (format == InputFormat::Libsvm ? 4 : 2) + 1);
+    plan.hint.rows = static_cast<Index>(size / 2 + 1);
+    plan.hint.nnz = static_cast<int64_t>(size / (format == InputFormat::Libsvm ? 4 : 2) + 1);
   }
-  if (features == 0) throw DataError(in + ": no features (every row is empty)");
+  if (plan.features == 0) throw DataError(in + ": no features (every row is empty)");
 
-  ShardWriter writer({out, opt.shards, stats.sparse, opt.dtype}, total_rows, features, hint);
-  const Index width = std::max<Index>(features, 0);
+  LabelRule labels = src.labels;
+  if (labels.strings) labels.names = &plan.names;
+  ShardWriter writer({out, opt.shards, stats.sparse, opt.dtype}, plan.total_rows, plan.features,
+                     plan.hint);
+  if (labels.strings) writer.set_class_names(plan.names);
+  const Index width = std::max<Index>(plan.features, 0);
   BatchWriter batches(writer, stats.sparse, width, parser_threads(opt) > 1);
-  const PassResult pass = read_input(src, opt, stats.sparse ? Store::Csr : Store::Dense, width,
-                                     stats.sparse, [&](const ParsedBlock& b) { batches.add(b); });
+  const PassResult pass =
+      read_input(src, opt, labels, stats.sparse ? Store::Csr : Store::Dense, width, stats.sparse,
+                 [&](const ParsedBlock& b, int64_t) { batches.add(b); });
   batches.finish();
   stats.bytes_read += pass.bytes;
   if (pass.rows == 0) throw DataError(in + ": no data rows");
   if (pass.features == 0) throw DataError(in + ": no features (every row is empty)");
-  if (total_rows >= 0 && pass.features != features) {
+  if (plan.total_rows >= 0 && pass.features != plan.features) {
     throw DataError(in + ": changed while being converted (" + std::to_string(pass.features) +
-                    " features, counted " + std::to_string(features) + ")");
+                    " features, counted " + std::to_string(plan.features) + ")");
   }
   stats.rows = pass.rows;
   stats.features = pass.features;
   stats.nnz = writer.nnz();
+  stats.classes = labels.strings ? static_cast<int64_t>(plan.names.size())
+                                 : static_cast<int64_t>(pass.max_label) + 1;
+  stats.minus_ones = pass.minus_one;
+  stats.class_names = std::move(plan.names);
   stats.files = writer.finish(pass.features);
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return stats;

@@ -69,10 +69,7 @@ bool CsvParser::parse_line_fully(std::string_view line, int64_t line_no, ParsedB
     const std::string_view cell =
         clean_cell(line.substr(start, comma == std::string_view::npos ? comma : comma - start));
     if (col == label_col_) {
-      double raw = 0;
-      if (!parse_double(cell, raw) || !is_label_value(raw)) return fail(bad_label_message(cell));
-      if (!out.note_label(raw, line_no)) return false;
-      row.label = stored_label(raw);
+      if (!out.take_label(cell, line_no, row.label)) return false;
     } else {
       double value = 0;
       if (!parse_double(cell, value)) {
@@ -109,21 +106,36 @@ const char* CsvParser::parse_line_fast(const char* p, const char* end, int64_t l
   double label = 0;
   out.begin_row<S>();
   int32_t feature = 0;
+  const LabelRule& rule = out.layout.labels;
   for (size_t col = 0; col < columns; ++col) {
+    const bool last = col + 1 == columns;
+    if (col == label_col_ && rule.strings) {
+      const char* stop = p;
+      while (*stop != ',' && !at_line_end(stop, end)) ++stop;
+      const std::string_view cell(p, static_cast<size_t>(stop - p));
+      // Quoted or padded cells, and commas in the wrong place, are left to the full parse.
+      const bool plain = !cell.empty() && !is_space(cell.front()) && !is_space(cell.back()) &&
+                         cell.front() != '"' && (last ? at_line_end(stop, end) : *stop == ',');
+      if (!plain || !out.string_label(cell, line_no, label)) {
+        out.abandon_row<S>();
+        return nullptr;
+      }
+      p = last ? stop : stop + 1;
+      continue;
+    }
     double value = 0;
     p = scan_decimal(p, value);
-    const bool last = col + 1 == columns;
     if (p == nullptr || (last ? !at_line_end(p, end) : (*p != ',' || p == end))) {
       out.abandon_row<S>();
       return nullptr;
     }
     if (!last) ++p;
     if (col == label_col_) {
-      if (!is_label_value(value) || !out.note_label(value, line_no)) {
+      if (!rule.accepts(value) || !out.note_label(value, line_no)) {
         out.abandon_row<S>();
         return nullptr;
       }
-      label = stored_label(value);
+      label = LabelRule::stored(value);
     } else {
       if (!out.layout.drop_zeros || value != 0.0) out.add<S>(feature, value);
       ++feature;
@@ -131,6 +143,17 @@ const char* CsvParser::parse_line_fast(const char* p, const char* end, int64_t l
   }
   if (!out.end_row<S>(label, line_no)) return nullptr;
   return past_line_end(p, end);
+}
+
+std::string_view CsvParser::label_cell(std::string_view line) const {
+  size_t start = 0;
+  for (size_t col = 0; col < label_col_; ++col) {
+    start = line.find(',', start);
+    if (start == std::string_view::npos) return {};
+    ++start;
+  }
+  const size_t comma = line.find(',', start);
+  return clean_cell(line.substr(start, comma == std::string_view::npos ? comma : comma - start));
 }
 
 template <Store S>

@@ -1,6 +1,7 @@
 #include "logreg/data/info.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <iomanip>
 #include <sstream>
 
@@ -25,6 +26,51 @@ std::string type_name(const h5::Dataset& ds) {
   }
 }
 
+void count_label(double v, LabelSummary& s) {
+  if (!(v >= -1.0 && v <= kMaxClassLabel) || v != std::floor(v)) {
+    ++s.other;
+    return;
+  }
+  s.ones += v == 1.0;
+  s.zeros += v == 0.0;
+  s.minus_ones += v == -1.0;
+  const auto label = static_cast<int64_t>(v);
+  s.max_label = std::max(s.max_label, label);
+  if (label < 0 || label >= kInfoMaxClasses) return;
+  if (s.by_class.size() <= static_cast<size_t>(label)) s.by_class.resize(label + 1, 0);
+  ++s.by_class[static_cast<size_t>(label)];
+}
+
+// Up to `limit` items of a list, "a, b, c, ... (N in all)".
+template <typename Item>
+void print_list(std::ostream& os, size_t size, size_t limit, Item&& item) {
+  for (size_t i = 0; i < size && i < limit; ++i) {
+    os << (i ? ", " : "");
+    item(i);
+  }
+  if (size > limit) os << ", ... (" << size << " in all)";
+}
+
+void describe_labels(std::ostream& os, const FileInfo& info) {
+  const LabelSummary& l = info.labels;
+  if (l.multiclass()) {
+    os << "y " << l.convention() << ": counts ";
+    print_list(os, static_cast<size_t>(l.classes()), 20,
+               [&](size_t k) { os << k << ": " << (k < l.by_class.size() ? l.by_class[k] : 0); });
+    os << "\n";
+    return;
+  }
+  os << "y " << l.convention() << ": " << l.positives() << " positive, " << l.negatives()
+     << " negative";
+  if (info.rows > 0) {
+    os << " (" << std::fixed << std::setprecision(1)
+       << 100.0 * static_cast<double>(l.positives()) / static_cast<double>(info.rows)
+       << "% positive)";
+    os.unsetf(std::ios::fixed);
+  }
+  os << "\n";
+}
+
 // Counts label values in blocks, so that memory stays bounded for any row count.
 LabelSummary count_labels(const h5::File& file, const std::string& name, Index rows) {
   LabelSummary s;
@@ -32,15 +78,14 @@ LabelSummary count_labels(const h5::File& file, const std::string& name, Index r
   h5::Dataset y = file.open_dataset(name);
   const Index block = 1 << 20;
   std::vector<double> buf(static_cast<size_t>(std::min(block, rows)));
-  LabelCounts counts;
   for (Index r = 0; r < rows; r += block) {
     const Index n = std::min(block, rows - r);
     y.read_rows(static_cast<hsize_t>(r), static_cast<hsize_t>(n), H5T_NATIVE_DOUBLE, buf.data());
-    for (Index i = 0; i < n; ++i) s.other += counts.add(buf[static_cast<size_t>(i)]) ? 0 : 1;
+    for (Index i = 0; i < n; ++i) count_label(buf[static_cast<size_t>(i)], s);
   }
-  s.ones = static_cast<int64_t>(counts.ones);
-  s.zeros = static_cast<int64_t>(counts.zeros);
-  s.minus_ones = static_cast<int64_t>(counts.minus_ones);
+  if (file.has_attribute(name, "classes")) {
+    s.names = file.read_string_list_attribute(name, "classes");
+  }
   return s;
 }
 
@@ -48,8 +93,13 @@ LabelSummary count_labels(const h5::File& file, const std::string& name, Index r
 
 std::string LabelSummary::convention() const {
   if (!present) return "none";
-  if (other > 0) return "invalid (" + std::to_string(other) + " values not in {0, 1, -1})";
+  if (other > 0) {
+    return "invalid (" + std::to_string(other) +
+           " values neither 0/1, -1/+1 nor a class 0, 1, 2, ...)";
+  }
   if (zeros > 0 && minus_ones > 0) return "invalid (mixes 0 and -1)";
+  if (minus_ones > 0 && max_label >= 2) return "invalid (mixes -1 and classes >= 2)";
+  if (multiclass()) return std::to_string(classes()) + " classes";
   return minus_ones > 0 ? "-1/+1" : "0/1";
 }
 
@@ -106,14 +156,14 @@ std::string describe(const FileInfo& info) {
   if (!info.labels.present) {
     os << "none (no dataset 'y')\n";
   } else {
-    const LabelSummary& l = info.labels;
-    os << "y " << l.convention() << ": " << l.positives() << " positive, " << l.negatives()
-       << " negative";
-    if (info.rows > 0) {
-      os << " (" << std::fixed << std::setprecision(1)
-         << 100.0 * static_cast<double>(l.positives()) / static_cast<double>(info.rows)
-         << "% positive)";
-      os.unsetf(std::ios::fixed);
+    describe_labels(os, info);
+  }
+  const std::vector<std::string>& names = info.labels.names;
+  if (!names.empty()) {
+    row("classes");
+    print_list(os, names.size(), 20, [&](size_t k) { os << k << ": " << names[k]; });
+    if (info.labels.max_label >= static_cast<int64_t>(names.size())) {
+      os << " (labels go up to " << info.labels.max_label << ")";
     }
     os << "\n";
   }

@@ -32,9 +32,7 @@ bool parse_line_fully(std::string_view line, int64_t line_no, ParsedBlock& out, 
   if (label.find(':') != std::string_view::npos) {
     return fail("line starts with feature '" + std::string(label) + "'; expected a label first");
   }
-  double raw = 0;
-  if (!parse_double(label, raw) || !is_label_value(raw)) return fail(bad_label_message(label));
-  if (!out.note_label(raw, line_no)) return false;
+  if (!out.take_label(label, line_no, row.label)) return false;
   row.cols.clear();
   row.values.clear();
   int64_t previous = 0;
@@ -74,7 +72,7 @@ bool parse_line_fully(std::string_view line, int64_t line_no, ParsedBlock& out, 
   }
   out.begin_row<S>();
   for (size_t i = 0; i < row.cols.size(); ++i) out.add<S>(row.cols[i], row.values[i]);
-  if (!out.end_row<S>(stored_label(raw), line_no)) return false;
+  if (!out.end_row<S>(row.label, line_no)) return false;
   if (previous > out.max_index) out.max_index = previous;
   return true;
 }
@@ -90,7 +88,7 @@ const char* parse_line_fast(const char* p, const char* end, int64_t line_no, Par
   if (at_line_end(p, end)) return past_line_end(p, end);
   double raw = 0;
   p = scan_decimal(p, raw);
-  if (p == nullptr || !is_label_value(raw) || !(is_space(*p) || at_line_end(p, end))) {
+  if (p == nullptr || !out.layout.labels.accepts(raw) || !(is_space(*p) || at_line_end(p, end))) {
     return nullptr;
   }
   if (!out.note_label(raw, line_no)) return nullptr;  // the full parse reports it
@@ -115,7 +113,7 @@ const char* parse_line_fast(const char* p, const char* end, int64_t line_no, Par
     previous = index;
     out.add<S>(static_cast<int32_t>(index - 1), value);
   }
-  if (!out.end_row<S>(stored_label(raw), line_no)) return nullptr;
+  if (!out.end_row<S>(LabelRule::stored(raw), line_no)) return nullptr;
   if (static_cast<int64_t>(previous) > out.max_index)
     out.max_index = static_cast<int64_t>(previous);
   return past_line_end(p, end);

@@ -208,7 +208,8 @@ class ShardWriter::FileWriter {
     start_writeback();
   }
 
-  void finish(Index features, const std::vector<Extra>& extras) {
+  void finish(Index features, const std::vector<Extra>& extras,
+              const std::vector<std::string>& class_names) {
     y_->flush();
     if (sparse_) {
       indptr_->flush();
@@ -219,12 +220,9 @@ class ShardWriter::FileWriter {
       x_->flush();
     }
     for (const Extra& e : extras) {
-      if (e.scalar) {
-        h5::write_scalar(file_, e.name, e.values.at(0));
-      } else {
-        h5::write_vector(file_, e.name, e.values.data(), e.values.size());
-      }
+      h5::write_array(file_, e.name, e.values.data(), {e.dims.begin(), e.dims.end()});
     }
+    if (!class_names.empty()) file_.write_string_list_attribute("y", "classes", class_names);
     file_.flush();
   }
 
@@ -292,12 +290,9 @@ ShardWriter::~ShardWriter() {
   for (const std::string& tmp : temps_) std::remove(tmp.c_str());
 }
 
-void ShardWriter::add_vector(const std::string& name, std::vector<double> values) {
-  extras_.push_back({name, std::move(values), false});
-}
-
-void ShardWriter::add_scalar(const std::string& name, double value) {
-  extras_.push_back({name, {value}, true});
+void ShardWriter::add_array(const std::string& name, std::vector<uint64_t> dims,
+                            std::vector<double> values) {
+  extras_.push_back({name, std::move(dims), std::move(values)});
 }
 
 void ShardWriter::open_next() {
@@ -319,7 +314,7 @@ void ShardWriter::open_next() {
 
 void ShardWriter::close_current() {
   if (!current_) return;
-  current_->finish(features_, extras_);
+  current_->finish(features_, extras_, class_names_);
   current_.reset();
 }
 

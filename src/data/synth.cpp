@@ -25,25 +25,68 @@ double expected_nnz_per_row(const SynthOptions& opt) {
 
 double sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
+// A row's margins, summed entry by entry as the row is drawn, and its label drawn from them:
+// Bernoulli(σ(z)) for 2 classes, Categorical(softmax(z)) for K ≥ 3.
+class Margins {
+ public:
+  Margins(const TrueModel& m, Index features) : model_(m), d_(features) {
+    if (m.classes > 2) z_.resize(static_cast<size_t>(m.classes));
+  }
+  void start() {
+    if (z_.empty()) {
+      z_binary_ = model_.intercept;
+    } else {
+      z_ = model_.intercepts;
+    }
+  }
+  void add(Index j, double x) {
+    if (z_.empty()) {
+      z_binary_ += x * model_.coef[static_cast<size_t>(j)];
+      return;
+    }
+    const double* w = model_.coef.data() + j;
+    for (size_t k = 0; k < z_.size(); ++k) z_[k] += x * w[static_cast<Index>(k) * d_];
+  }
+  double draw(Rng& rng) {
+    const double u = rng.uniform();
+    if (z_.empty()) return u < sigmoid(z_binary_) ? 1.0 : 0.0;
+    const double top = *std::max_element(z_.begin(), z_.end());
+    double total = 0.0;
+    for (double& z : z_) total += (z = std::exp(z - top));
+    double below = 0.0;
+    for (size_t k = 0; k + 1 < z_.size(); ++k) {
+      below += z_[k];
+      if (u * total < below) return static_cast<double>(k);
+    }
+    return static_cast<double>(z_.size() - 1);
+  }
+
+ private:
+  const TrueModel& model_;
+  Index d_;
+  double z_binary_ = 0.0;
+  std::vector<double> z_;
+};
+
 // Rows [row0, row0 + count) into `batch`. Values are rounded to the stored precision before
 // the label is drawn, so y follows the model exactly for the X that is written.
 void generate_rows(const SynthOptions& opt, const TrueModel& model, Index row0, Index count,
                    RowBatch& batch) {
   const bool f32 = opt.dtype == Precision::Float32;
   auto stored = [f32](double v) { return f32 ? static_cast<double>(static_cast<float>(v)) : v; };
-  const double* w = model.coef.data();
   const Index d = opt.features;
+  Margins margins(model, d);
   if (!opt.sparse()) {
     batch.dense.resize(static_cast<size_t>(count * d));
     for (Index i = 0; i < count; ++i) {
       Rng rng(opt.seed, kRowStream, static_cast<uint64_t>(row0 + i));
       double* x = batch.dense.data() + i * d;
-      double z = model.intercept;
+      margins.start();
       for (Index j = 0; j < d; ++j) {
         x[j] = stored(rng.normal());
-        z += x[j] * w[j];
+        margins.add(j, x[j]);
       }
-      batch.labels.push_back(rng.uniform() < sigmoid(z) ? 1.0 : 0.0);
+      batch.labels.push_back(margins.draw(rng));
     }
     return;
   }
@@ -52,7 +95,7 @@ void generate_rows(const SynthOptions& opt, const TrueModel& model, Index row0, 
   const double log_q = std::log1p(-opt.density);
   for (Index i = 0; i < count; ++i) {
     Rng rng(opt.seed, kRowStream, static_cast<uint64_t>(row0 + i));
-    double z = model.intercept;
+    margins.start();
     double col = -1.0;
     while (true) {
       col += 1.0 + std::floor(std::log(rng.uniform()) / log_q);
@@ -61,10 +104,10 @@ void generate_rows(const SynthOptions& opt, const TrueModel& model, Index row0, 
       const double v = stored(rng.normal());
       batch.indices.push_back(j);
       batch.values.push_back(v);
-      z += v * w[j];
+      margins.add(j, v);
     }
     batch.indptr.push_back(static_cast<int64_t>(batch.values.size()));
-    batch.labels.push_back(rng.uniform() < sigmoid(z) ? 1.0 : 0.0);
+    batch.labels.push_back(margins.draw(rng));
   }
 }
 
@@ -87,6 +130,10 @@ void SynthOptions::validate() const {
     os << "--density: must be in (0, 1] (got " << density << ")";
     throw ConfigError(os.str());
   }
+  if (classes < 2 || classes > kMaxSynthClasses) {
+    throw ConfigError("--classes: must be between 2 and " + std::to_string(kMaxSynthClasses) +
+                      " (got " + std::to_string(classes) + ")");
+  }
   if (shards < 1 || shards > rows) {
     throw ConfigError("--shards: must be between 1 and --rows (" + std::to_string(rows) +
                       "), got " + std::to_string(shards));
@@ -97,9 +144,16 @@ TrueModel draw_true_model(const SynthOptions& opt) {
   TrueModel m;
   Rng rng(opt.seed, kModelStream, 0);
   const double scale = 1.0 / std::sqrt(std::max(1.0, expected_nnz_per_row(opt)));
-  m.coef.resize(static_cast<size_t>(opt.features));
+  m.classes = opt.classes;
+  const size_t rows = opt.classes > 2 ? static_cast<size_t>(opt.classes) : 1;
+  m.coef.resize(rows * static_cast<size_t>(opt.features));
   for (double& w : m.coef) w = rng.normal() * scale;
-  m.intercept = 0.5 * rng.normal();
+  if (opt.classes > 2) {
+    m.intercepts.resize(rows);
+    for (double& b : m.intercepts) b = 0.5 * rng.normal();
+  } else {
+    m.intercept = 0.5 * rng.normal();
+  }
   return m;
 }
 
@@ -113,8 +167,14 @@ SynthResult synthesize(const std::string& out, const SynthOptions& opt) {
   // Mean plus a generous margin; only sizes chunks.
   hint.nnz = static_cast<int64_t>(static_cast<double>(opt.rows) * per_row * 1.05) + 1024;
   ShardWriter writer({out, opt.shards, opt.sparse(), opt.dtype}, opt.rows, opt.features, hint);
-  writer.add_vector("true_coef", model.coef);
-  writer.add_scalar("true_intercept", model.intercept);
+  if (model.classes > 2) {
+    const auto k = static_cast<uint64_t>(model.classes);
+    writer.add_array("true_coef", {k, static_cast<uint64_t>(opt.features)}, model.coef);
+    writer.add_vector("true_intercept", model.intercepts);
+  } else {
+    writer.add_vector("true_coef", model.coef);
+    writer.add_scalar("true_intercept", model.intercept);
+  }
 
   const Index batch_rows =
       std::max<Index>(1, static_cast<Index>(kBatchEntries / std::max(1.0, per_row)));

@@ -174,15 +174,4 @@ std::string line_where(const std::string& path, int64_t line) {
   return path + ":" + std::to_string(line);
 }
 
-std::string bad_label_message(std::string_view token) {
-  return "bad label '" + std::string(token) + "' (expected 0/1 or -1/+1)";
-}
-
-std::string mixed_label_message(double value) {
-  return value == 0.0 ? "label 0 in a file whose earlier labels use -1/+1; use one convention "
-                        "(0/1 or -1/+1)"
-                      : "label -1 in a file whose earlier labels use 0/1; use one convention "
-                        "(0/1 or -1/+1)";
-}
-
 }  // namespace logreg::data

@@ -16,8 +16,9 @@ DenseMatrix<T> load_dense(const DataSource& source, const DataLayout& layout, Ro
 template <typename T>
 CsrMatrix<T> load_csr(const DataSource& source, const DataLayout& layout, RowRange range);
 
-// Labels 0/1 or ±1 mapped to {0, 1}, with the raw values counted into `seen`; zeros when the
-// source has no labels (dataset_labels.cpp).
+// Labels by source.labels_mode (Binary: 0/1 or ±1 mapped to {0, 1}; Classes: integers in
+// [−1, 65535] as they are), with the raw values counted into `seen`; zeros when the source has no
+// labels (dataset_labels.cpp).
 Vec load_labels(const DataSource& source, const DataLayout& layout, RowRange range,
                 LabelCounts& seen);
 

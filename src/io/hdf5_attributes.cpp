@@ -87,6 +87,41 @@ std::string File::read_string_attribute(const std::string& object, const std::st
   return s.substr(0, s.find('\0'));
 }
 
+std::vector<std::string> File::read_string_list_attribute(const std::string& object,
+                                                          const std::string& attr) const {
+  Handle a = open_attribute(*this, object, attr);
+  Handle type(H5Aget_type(a.get()), H5Tclose);
+  const std::string where = attribute_where(*this, object, attr);
+  if (H5Tget_class(type.get()) != H5T_STRING) fail(where, "is not a list of strings");
+  const auto n = static_cast<size_t>(attribute_size(a.get()));
+  std::vector<std::string> out;
+  out.reserve(n);
+  if (H5Tis_variable_str(type.get()) > 0) {
+    std::vector<char*> buf(n, nullptr);
+    Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(mem.get(), H5T_VARIABLE);
+    H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
+    const bool ok = H5Aread(a.get(), mem.get(), buf.data()) >= 0;
+    for (char* p : buf) {
+      if (ok) out.emplace_back(p ? p : "");
+      H5free_memory(p);
+    }
+    if (!ok) fail(where, "cannot read strings");
+    return out;
+  }
+  const size_t size = H5Tget_size(type.get());
+  std::string buf(n * size, '\0');
+  if (n > 0 && H5Aread(a.get(), type.get(), buf.data()) < 0) fail(where, "cannot read strings");
+  const bool space_padded = H5Tget_strpad(type.get()) == H5T_STR_SPACEPAD;
+  for (size_t i = 0; i < n; ++i) {
+    std::string s = buf.substr(i * size, size);
+    s = s.substr(0, s.find('\0'));
+    if (space_padded) s.erase(s.find_last_not_of(' ') + 1);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 void File::write_attribute(const std::string& object, const std::string& attr,
                            const std::vector<int64_t>& values) {
   Handle a = create_attribute(*this, object, attr, H5T_STD_I64LE, {values.size()});
@@ -107,6 +142,19 @@ void File::write_attribute(const std::string& object, const std::string& attr,
   Handle a = create_attribute(*this, object, attr, type.get(), {});
   std::string buf = value.empty() ? std::string(1, '\0') : value;
   check(H5Awrite(a.get(), type.get(), buf.data()), path_, "cannot write attribute " + attr);
+}
+
+void File::write_string_list_attribute(const std::string& object, const std::string& attr,
+                                       const std::vector<std::string>& values) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_cset(type.get(), H5T_CSET_UTF8);
+  Handle a = create_attribute(*this, object, attr, type.get(), {values.size()});
+  std::vector<const char*> pointers;
+  pointers.reserve(values.size());
+  for (const std::string& v : values) pointers.push_back(v.c_str());
+  if (values.empty()) return;
+  check(H5Awrite(a.get(), type.get(), pointers.data()), path_, "cannot write attribute " + attr);
 }
 
 }  // namespace logreg::h5

@@ -100,6 +100,24 @@ void write_scalar(File& f, const std::string& name, double value) {
         "write failed");
 }
 
+void write_array(File& f, const std::string& name, const double* data,
+                 const std::vector<hsize_t>& dims) {
+  Dataset ds = f.create_dataset(name, H5T_IEEE_F64LE, dims);
+  hsize_t n = 1;
+  for (auto d : dims) n *= d;
+  if (n > 0) ds.write_rows(0, dims.empty() ? 1 : dims[0], H5T_NATIVE_DOUBLE, data);
+}
+
+std::vector<double> read_array(const File& f, const std::string& name, std::vector<hsize_t>& dims) {
+  Dataset ds = f.open_dataset(name);
+  dims = ds.shape();
+  hsize_t n = 1;
+  for (auto d : dims) n *= d;
+  std::vector<double> v(n);
+  if (n > 0) ds.read_all(H5T_NATIVE_DOUBLE, v.data());
+  return v;
+}
+
 std::vector<double> read_vector(const File& f, const std::string& name) {
   Dataset ds = f.open_dataset(name);
   auto dims = ds.shape();

@@ -1,6 +1,8 @@
+// The model file in both families (model_io.hpp): the coefficients by family, then the
+// attributes every model file carries.
 #include "logreg/io/model_io.hpp"
 
-#include <cstdio>
+#include <stdexcept>
 
 #include "logreg/errors.hpp"
 #include "logreg/io/hdf5.hpp"
@@ -8,10 +10,89 @@
 
 namespace logreg {
 
+namespace {
+
+std::string shape_text(const std::vector<hsize_t>& dims) {
+  std::string s = "(";
+  for (size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
+  return s + (dims.size() == 1 ? ",)" : ")");
+}
+
+void check_multinomial(const ModelRecord& m) {
+  const Index k = m.classes;
+  if (k < 2 || m.coef_matrix.rows() != k || m.intercepts.size() != k ||
+      (!m.class_names.empty() && m.class_names.size() != static_cast<size_t>(k))) {
+    throw std::invalid_argument(
+        "write_model: a multinomial model needs classes >= 2, coef_matrix of K rows, K "
+        "intercepts and no or K class names (classes " +
+        std::to_string(k) + ", coef_matrix " + std::to_string(m.coef_matrix.rows()) + " x " +
+        std::to_string(m.coef_matrix.cols()) + ", intercepts " +
+        std::to_string(m.intercepts.size()) + ", names " + std::to_string(m.class_names.size()) +
+        ")");
+  }
+}
+
+std::vector<std::string> default_names(int k) {
+  std::vector<std::string> names;
+  for (int c = 0; c < k; ++c) names.push_back(std::to_string(c));
+  return names;
+}
+
+void write_multinomial(h5::File& f, const ModelRecord& m) {
+  const auto k = static_cast<hsize_t>(m.classes);
+  h5::write_array(f, "coef", m.coef_matrix.data(), {k, static_cast<hsize_t>(m.coef_matrix.cols())});
+  h5::write_vector(f, "intercept", m.intercepts.data(), k);
+  f.write_attribute("/", "family", m.family);
+  f.write_string_list_attribute("/", "classes",
+                                m.class_names.empty() ? default_names(m.classes) : m.class_names);
+}
+
+void read_multinomial(const h5::File& f, ModelRecord& m) {
+  const std::string& path = f.path();
+  std::vector<hsize_t> dims;
+  std::vector<double> coef = h5::read_array(f, "coef", dims);
+  if (dims.size() != 2 || dims[0] < 2) {
+    throw DataError(path +
+                    ":/coef: a multinomial model needs coef of shape (K, d) with K >= 2, "
+                    "found shape " +
+                    shape_text(dims));
+  }
+  const auto k = static_cast<Index>(dims[0]), d = static_cast<Index>(dims[1]);
+  std::vector<hsize_t> bdims;
+  std::vector<double> b = h5::read_array(f, "intercept", bdims);
+  if (bdims.size() != 1 || bdims[0] != dims[0]) {
+    throw DataError(path + ":/intercept: a multinomial model of " + std::to_string(k) +
+                    " classes needs intercept of shape (" + std::to_string(k) + ",), found shape " +
+                    shape_text(bdims));
+  }
+  m.classes = static_cast<int>(k);
+  m.coef_matrix = Eigen::Map<RowMatrix<double>>(coef.data(), k, d);
+  m.intercepts = Eigen::Map<Vec>(b.data(), k);
+  m.n_features = d;
+  if (f.has_attribute("/", "classes")) {
+    m.class_names = f.read_string_list_attribute("/", "classes");
+    if (m.class_names.size() != static_cast<size_t>(k)) {
+      throw DataError(path + ":/@classes: " + std::to_string(m.class_names.size()) +
+                      " class names for the " + std::to_string(k) + " classes of coef");
+    }
+  }
+}
+
+}  // namespace
+
 void write_model(const std::string& path, const ModelRecord& m) {
+  if (m.multinomial()) {
+    check_multinomial(m);
+  } else if (m.family != "binomial") {
+    throw std::invalid_argument("write_model: unknown family '" + m.family + "'");
+  }
   write_hdf5_atomically(path, [&](h5::File& f) {
-    h5::write_vector(f, "coef", m.coef.data(), static_cast<hsize_t>(m.coef.size()));
-    h5::write_scalar(f, "intercept", m.intercept);
+    if (m.multinomial()) {
+      write_multinomial(f, m);
+    } else {
+      h5::write_vector(f, "coef", m.coef.data(), static_cast<hsize_t>(m.coef.size()));
+      h5::write_scalar(f, "intercept", m.intercept);
+    }
     f.write_attribute("/", "objective", m.objective);
     f.write_attribute("/", "iterations", std::vector<int64_t>{m.iterations});
     f.write_attribute("/", "converged", std::vector<int64_t>{m.converged ? 1 : 0});
@@ -29,14 +110,25 @@ void write_model(const std::string& path, const ModelRecord& m) {
 ModelRecord read_model(const std::string& path) {
   h5::File f(path, h5::File::Mode::ReadOnly);
   ModelRecord m;
-  auto coef = h5::read_vector(f, "coef");
-  m.coef = Eigen::Map<Vec>(coef.data(), static_cast<Index>(coef.size()));
-  m.intercept = h5::read_scalar(f, "intercept");
-  m.n_features = m.coef.size();
+  if (f.has_attribute("/", "family")) m.family = f.read_string_attribute("/", "family");
+  if (m.multinomial()) {
+    read_multinomial(f, m);
+  } else if (m.family == "binomial") {
+    auto coef = h5::read_vector(f, "coef");
+    m.coef = Eigen::Map<Vec>(coef.data(), static_cast<Index>(coef.size()));
+    m.intercept = h5::read_scalar(f, "intercept");
+    m.n_features = m.coef.size();
+  } else {
+    throw DataError(path + ":/@family: unknown model family '" + m.family +
+                    "' (expected binomial or multinomial)");
+  }
   if (f.has_attribute("/", "objective")) m.objective = f.read_double_attribute("/", "objective");
   if (f.has_attribute("/", "iterations")) m.iterations = f.read_int_attribute("/", "iterations")[0];
   if (f.has_attribute("/", "converged")) m.converged = f.read_int_attribute("/", "converged")[0];
   if (f.has_attribute("/", "solver")) m.solver = f.read_string_attribute("/", "solver");
+  if (f.has_attribute("/", "stop_reason")) {
+    m.stop_reason = f.read_string_attribute("/", "stop_reason");
+  }
   if (f.has_attribute("/", "l2")) m.l2 = f.read_double_attribute("/", "l2");
   if (f.has_attribute("/", "l1")) m.l1 = f.read_double_attribute("/", "l1");
   if (f.has_attribute("/", "n_samples")) m.n_samples = f.read_int_attribute("/", "n_samples")[0];

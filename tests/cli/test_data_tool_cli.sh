@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# End-to-end test of the logreg_data binary: synth, info, convert (LIBSVM into shards), and the
-# exit status and messages of usage and data errors.
+# End-to-end test of the logreg_data binary: synth, info, convert (LIBSVM into shards), class
+# labels (synth --classes, convert of string and integer class labels), and the exit status and
+# messages of usage and data errors.
 set -euo pipefail
 
 : "${LOGREG_DATA:?path of the logreg_data binary}"
@@ -96,6 +97,54 @@ run synth "$work/x.h5" --rows 10 --features 5 --shards 11
 expect_status 2 "synth --shards > rows"
 expect_output "--shards" "bad shards is named"
 [[ ! -e $work/x.h5 ]] || fail "a rejected synth left x.h5"
+
+# --- class labels ------------------------------------------------------------------------------
+run synth "$work/k.h5" --rows 3000 --features 8 --classes 3 --seed 4
+expect_status 0 "synth --classes 3"
+expect_output "3 classes" "synth --classes reports the classes"
+run info "$work/k.h5"
+expect_status 0 "info of a 3-class file"
+expect_output "labels +y 3 classes: counts 0: [0-9]+, 1: [0-9]+, 2: [0-9]+$" "info class counts"
+counts=$(sed -nE 's/.*counts 0: ([0-9]+), 1: ([0-9]+), 2: ([0-9]+)$/\1 \2 \3/p' <<<"$out")
+read -r c0 c1 c2 <<<"$counts"
+(( c0 + c1 + c2 == 3000 && c0 > 150 && c1 > 150 && c2 > 150 )) || fail "class counts $counts"
+if command -v h5dump >/dev/null; then
+  h5dump -H -d /true_coef "$work/k.h5" | grep -q "SIMPLE { ( 3, 8 )" || fail "true_coef not (3, 8)"
+  h5dump -H -d /true_intercept "$work/k.h5" | grep -q "SIMPLE { ( 3 )" ||
+    fail "true_intercept not (3,)"
+fi
+run synth "$work/k.h5" --rows 10 --features 2 --classes 1
+expect_status 2 "synth --classes 1"
+expect_output "--classes" "bad class count is named"
+
+# A string label column: classes in byte order, named in y@classes of every shard.
+printf 'x1,x2,species\n1,2,setosa\n2,1,virginica\n3,0,"versicolor"\n4,1,setosa\n5,5,virginica\n6,2,versicolor\n' \
+  >"$work/iris.csv"
+run convert "$work/iris.csv" "$work/iris.h5" --shards 2
+expect_status 0 "convert of string labels"
+expect_output "labels: 3 classes from strings: 0 = setosa, 1 = versicolor, 2 = virginica" \
+  "convert names the string classes"
+for k in 0 1; do
+  run info "$work/iris_$k.h5"
+  expect_status 0 "info iris_$k"
+  expect_output "labels +y 3 classes: counts 0: 1, 1: 1, 2: 1$" "iris_$k class counts"
+  expect_output "classes +0: setosa, 1: versicolor, 2: virginica$" "iris_$k class names"
+done
+run convert "$work/iris.csv" "$work/iris_b.h5" --labels binary
+expect_status 1 "string labels with --labels binary"
+expect_output "iris.csv:2: bad label 'setosa'" "binary refusal names line and label"
+run convert "$work/iris.csv" "$work/iris_b.h5" --labels maybe
+expect_status 2 "--labels maybe"
+expect_output "--labels" "bad --labels is named"
+printf '2 1:1\n0 2:1\n1 1:3\n' >"$work/k.txt"
+run convert "$work/k.txt" "$work/kt.h5"
+expect_status 0 "convert of integer classes"
+expect_output "labels: 3 classes \(0\.\.2\)" "integer classes reported"
+printf '1 1:1\n2 2:1\n-1 1:3\n' >"$work/mix.txt"
+run convert "$work/mix.txt" "$work/mix.h5"
+expect_status 1 "-1 with a class 2"
+expect_output "mix.txt:3: label -1" "the -1 after a class is named"
+[[ ! -e $work/mix.h5 && ! -e $work/iris_b.h5 ]] || fail "a refused convert left its output"
 
 # --- convert heart_scale into 3 CSR shards ----------------------------------------------------
 if [[ -r $HEART ]]; then

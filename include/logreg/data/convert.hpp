@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "logreg/data/label_rule.hpp"
 #include "logreg/io/dataset.hpp"
 
 namespace logreg::data {
@@ -19,6 +20,7 @@ struct ConvertOptions {
   InputFormat format = InputFormat::Auto;    // Auto: *.csv is CSV, anything else LIBSVM
   OutputLayout layout = OutputLayout::Auto;  // Auto: LIBSVM -> CSR, CSV -> dense
   std::string label;                         // CSV label column (empty: the last column)
+  LabelChoice labels = LabelChoice::Auto;    // which labels are allowed (label_rule.hpp)
   int shards = 1;
   Precision dtype = Precision::Float64;
   // Parser threads: 0 takes the hardware's (at least 2, at most 8); 1 reads, parses and writes
@@ -38,7 +40,13 @@ struct ConvertStats {
   Index features = 0;
   int64_t nnz = 0;  // stored entries (dense: rows × features)
   bool sparse = false;
-  int passes = 1;           // 2 when the row count or d had to be known before writing
+  // Labels as stored: classes = the largest label + 1 (string labels: their number);
+  // minus_ones: the input used -1/+1 (stored as 0/1); class_names: the string labels in class
+  // order (empty for numeric labels), also written as attribute `classes` of `y`.
+  int64_t classes = 0;
+  bool minus_ones = false;
+  std::vector<std::string> class_names;
+  int passes = 1;  // 2 when the row count, d or the string labels had to be known before writing
   uint64_t bytes_read = 0;  // input bytes read over all passes
   double seconds = 0.0;
 };
@@ -49,7 +57,7 @@ InputFormat resolve_format(const std::string& in, InputFormat requested);
 // DataError "in:line: ..." naming the first bad line of the file, and leaves no output file
 // behind (existing files stay untouched).
 // One pass when the output can grow as rows arrive (CSR, or CSV to one dense file); otherwise a
-// first pass validates the input and counts rows and features.
+// first pass validates the input and counts rows and features (and collects string labels).
 ConvertStats convert(const std::string& in, const std::string& out, const ConvertOptions& opt);
 
 }  // namespace logreg::data

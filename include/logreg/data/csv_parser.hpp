@@ -1,5 +1,6 @@
 // CSV with a header row: one column is the label (by name; default the last), every other
-// column is a feature, in order. Cells are numbers; labels 0/1 or -1/+1. Blank lines are skipped.
+// column is a feature, in order. Feature cells are numbers; labels follow the block's LabelRule
+// (numbers, or strings). Blank lines are skipped.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,8 @@ class CsvParser {
   Index features() const { return static_cast<Index>(names_.size()) - 1; }
   const std::vector<std::string>& columns() const { return names_; }
   size_t label_column() const { return label_col_; }
+  // The label cell of a data line, trimmed and unquoted (empty when the line is too short).
+  std::string_view label_cell(std::string_view line) const;
 
   // Parses the whole data lines in [begin, end) (the header excluded) into `out` (reset first;
   // its layout says what to keep: every feature, zeros too, unless drop_zeros). *end must be

@@ -1,6 +1,7 @@
 // `logreg_data info`: what a data file holds, read the way the trainer reads it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -9,12 +10,25 @@
 
 namespace logreg::data {
 
+// The most classes whose counts info keeps (labels above still count towards max_label).
+constexpr int64_t kInfoMaxClasses = 65536;
+
 struct LabelSummary {
   bool present = false;
-  int64_t ones = 0, zeros = 0, minus_ones = 0, other = 0;  // raw values
+  int64_t ones = 0, zeros = 0, minus_ones = 0;  // raw values
+  int64_t other = 0;                            // values that are not integers in [-1, 65535]
+  int64_t max_label = -1;                       // the largest integer label
+  std::vector<int64_t> by_class;   // by_class[v]: rows with label v ≥ 0 (v < kInfoMaxClasses)
+  std::vector<std::string> names;  // attribute `classes` of the label dataset (empty: none)
   int64_t positives() const { return ones; }
   int64_t negatives() const { return zeros + minus_ones; }
-  // "0/1", "-1/+1", or a description of why the trainer would reject them.
+  // K: the largest label + 1, or the number of names when more (a shard may lack classes).
+  int64_t classes() const {
+    return std::max<int64_t>(max_label + 1, static_cast<int64_t>(names.size()));
+  }
+  // Integer labels 0..K-1 with K ≥ 3 (and no -1): what the trainer fits as multinomial.
+  bool multiclass() const { return other == 0 && minus_ones == 0 && classes() >= 3; }
+  // "0/1", "-1/+1", "K classes", or a description of why the trainer would reject them.
   std::string convention() const;
 };
 

@@ -1,6 +1,6 @@
 // LIBSVM / SVMlight text: "label idx:val idx:val ... # comment", 1-based strictly increasing
-// indices, labels 0/1 or -1/+1. Blank and comment-only lines are skipped; "qid:" tokens
-// (ranking files) are ignored.
+// indices, numeric labels by the block's LabelRule. Blank and comment-only lines are skipped;
+// "qid:" tokens (ranking files) are ignored.
 #pragma once
 
 #include "logreg/data/parsed_block.hpp"

@@ -1,17 +1,23 @@
 // What a parser makes of one block of whole input lines: the rows (or only their counts), the
-// number of lines, where the first 0 and -1 labels are, and the first bad line. Blocks are parsed
-// independently, so line numbers here are 0-based within the block; whoever takes the blocks in
-// input order turns them into file line numbers and checks the label convention across blocks.
+// number of lines, where the first 0, -1 and class >= 2 labels are (or, for string labels, the
+// distinct ones), and the first bad line. Blocks are parsed independently, so line numbers here
+// are 0-based within the block; whoever takes the blocks in input order turns them into file line
+// numbers and checks the label convention across blocks.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
 #include "logreg/core/types.hpp"
+#include "logreg/data/label_rule.hpp"
 #include "logreg/data/text_input.hpp"
 
 namespace logreg::data {
@@ -37,6 +43,7 @@ struct BlockLayout {
   Store store = Store::Csr;
   Index features = 0;       // the width of dense rows (Store::Dense only)
   bool drop_zeros = false;  // keep no zero value (CSV to CSR), in the entry count too
+  LabelRule labels;         // which labels are allowed and how they are stored
 };
 
 struct BlockError {
@@ -50,7 +57,7 @@ class ParsedBlock {
   explicit ParsedBlock(const BlockLayout& layout) : layout(layout) {}
 
   const BlockLayout layout;
-  std::vector<double> labels;       // one per row in {0, 1} (not for Store::Count)
+  std::vector<double> labels;       // one stored label per row (not for Store::Count)
   std::vector<int64_t> indptr{0};   // CSR: rows + 1 offsets into indices() / values()
   std::vector<double> dense;        // dense: rows × features, row-major
   int64_t lines = 0;                // every line, blank and comment lines included
@@ -59,6 +66,11 @@ class ParsedBlock {
   int64_t max_index = 0;            // LIBSVM: largest 1-based feature index
   int64_t first_zero = -1;          // line of the first label 0 (-1: none)
   int64_t first_minus_one = -1;     // line of the first label -1 (-1: none)
+  int64_t first_class = -1;         // line of the first label >= 2 (-1: none)
+  double first_class_value = 0.0;   // and that label
+  double max_label = -1.0;          // the largest numeric label
+  // String labels, first pass: the block's distinct labels, each with the line it first is on.
+  std::map<std::string, int64_t, std::less<>> names;
   std::optional<BlockError> error;  // parsing stopped at this line
 
   // CSR entries: the first indptr.back() of each.
@@ -71,7 +83,10 @@ class ParsedBlock {
     indptr.assign(1, 0);
     dense.clear();
     lines = row_count = entries = max_index = 0;
-    first_zero = first_minus_one = -1;
+    first_zero = first_minus_one = first_class = -1;
+    first_class_value = 0.0;
+    max_label = -1.0;
+    names.clear();
     error.reset();
     overflow_ = false;
     row_entries_ = stored_ = 0;
@@ -87,22 +102,69 @@ class ParsedBlock {
     error = BlockError{line, std::move(what), names_line};
   }
 
-  // Records the raw label (0, 1 or -1) of `line`; false (and the error set) when it breaks the
-  // convention set by an earlier line of the block. Idempotent for one line.
+  // Records the allowed numeric label `raw` of `line`; false (and the error set) when it breaks
+  // the convention set by an earlier line of the block: 0 with -1, or -1 with a class >= 2.
+  // Idempotent for one line.
   bool note_label(double raw, int64_t line) {
-    if (raw == 0.0) {
+    if (raw == -1.0) {
+      if (first_zero >= 0 || first_class >= 0) {
+        fail(line, mixed_label_message(-1.0, first_zero < 0));
+        return false;
+      }
+      if (first_minus_one < 0) first_minus_one = line;
+    } else if (raw == 0.0) {
       if (first_minus_one >= 0) {
         fail(line, mixed_label_message(0.0));
         return false;
       }
       if (first_zero < 0) first_zero = line;
-    } else if (raw == -1.0) {
-      if (first_zero >= 0) {
-        fail(line, mixed_label_message(-1.0));
+    } else if (raw >= 2.0) {
+      if (first_minus_one >= 0) {
+        fail(line, mixed_label_message(raw));
         return false;
       }
-      if (first_minus_one < 0) first_minus_one = line;
+      if (first_class < 0) first_class = line, first_class_value = raw;
     }
+    max_label = std::max(max_label, raw);
+    return true;
+  }
+
+  // The label token of `line` (the full parsers' path): a string label, or a number the rule
+  // allows, noted as above. Sets `stored`; false (and the error set) for a bad label.
+  bool take_label(std::string_view token, int64_t line, double& stored) {
+    if (layout.labels.strings) return string_label(token, line, stored);
+    double raw = 0;
+    if (!parse_label_number(token, raw) || !layout.labels.accepts(raw)) {
+      fail(line, layout.labels.bad_label_message(token));
+      return false;
+    }
+    if (!note_label(raw, line)) return false;
+    stored = LabelRule::stored(raw);
+    return true;
+  }
+
+  // A string label: in the first pass (no names yet) noted among the block's distinct labels;
+  // in the writing pass stored as its index among the rule's names. False (and the error set)
+  // for an empty label, or one the first pass did not see.
+  bool string_label(std::string_view text, int64_t line, double& stored) {
+    stored = 0.0;
+    if (text.empty()) {
+      fail(line, "empty label");
+      return false;
+    }
+    const std::vector<std::string>* all = layout.labels.names;
+    if (all == nullptr) {
+      if (names.find(text) == names.end()) names.emplace(std::string(text), line);
+      return true;
+    }
+    const auto it = std::lower_bound(all->begin(), all->end(), text);
+    if (it == all->end() || *it != text) {
+      fail(line, "label '" + std::string(text) +
+                     "' was not in the input when it was first read (changed while being "
+                     "converted?)");
+      return false;
+    }
+    stored = static_cast<double>(it - all->begin());
     return true;
   }
 

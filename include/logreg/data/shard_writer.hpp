@@ -5,6 +5,7 @@
 // file.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -46,9 +47,17 @@ class ShardWriter {
   ShardWriter(const ShardWriter&) = delete;
   ShardWriter& operator=(const ShardWriter&) = delete;
 
-  // Extra float64 datasets written into every file (e.g. the true model of synth).
-  void add_vector(const std::string& name, std::vector<double> values);
-  void add_scalar(const std::string& name, double value);
+  // Extra float64 datasets written into every file (e.g. the true model of synth): of shape
+  // `dims` (row-major values; {} is a scalar).
+  void add_array(const std::string& name, std::vector<uint64_t> dims, std::vector<double> values);
+  void add_vector(const std::string& name, std::vector<double> values) {
+    const uint64_t n = values.size();
+    add_array(name, {n}, std::move(values));
+  }
+  void add_scalar(const std::string& name, double value) { add_array(name, {}, {value}); }
+  // The names of the classes 0..K-1 of string labels, written into every file as attribute
+  // `classes` of `y` (README, "HDF5 data layout").
+  void set_class_names(std::vector<std::string> names) { class_names_ = std::move(names); }
 
   void append(const RowBatch& batch);
 
@@ -62,8 +71,8 @@ class ShardWriter {
   class FileWriter;
   struct Extra {
     std::string name;
+    std::vector<uint64_t> dims;
     std::vector<double> values;
-    bool scalar;
   };
   void check_free_space() const;
   void open_next();
@@ -76,6 +85,7 @@ class ShardWriter {
   std::vector<std::string> paths_;
   std::vector<std::string> temps_;  // created and not yet renamed
   std::vector<Extra> extras_;
+  std::vector<std::string> class_names_;
   std::unique_ptr<FileWriter> current_;
   int next_shard_ = 0;
   Index rows_ = 0;

@@ -1,6 +1,6 @@
 // Shared pieces of the text readers behind `logreg_data convert`: a line reader (for headers), a
-// block reader that hands out large runs of whole lines for parallel parsing, strict number
-// parsing, and the label rule (0/1 or -1/+1, one convention per file).
+// block reader that hands out large runs of whole lines for parallel parsing, and strict number
+// parsing (the label rules are in label_rule.hpp).
 #pragma once
 
 #include <cstddef>
@@ -71,7 +71,7 @@ class BlockReader {
   uint64_t bytes_read_ = 0;
 };
 
-// One parsed input row: 0-based column ids (increasing) with values, and the label in {0, 1}.
+// One parsed input row: 0-based column ids (increasing) with values, and the stored label.
 struct ParsedRow {
   double label = 0.0;
   std::vector<int32_t> cols;
@@ -155,14 +155,6 @@ bool parse_double(std::string_view token, double& value);
 
 // Strips spaces and tabs at both ends.
 std::string_view trim(std::string_view s);
-
-// Labels are 0/1 or -1/+1 (as any numeric spelling) and are stored as {0, 1}. A file must use
-// one convention: a 0 after a -1 (or the reverse) is an error, as it is for the trainer.
-inline bool is_label_value(double v) { return v == 0.0 || v == 1.0 || v == -1.0; }
-inline double stored_label(double v) { return v == 1.0 ? 1.0 : 0.0; }
-// The messages of the two label errors, without the "file:line: " prefix.
-std::string bad_label_message(std::string_view token);
-std::string mixed_label_message(double value);  // value: the 0 or -1 that breaks the convention
 
 // "file:line" for messages.
 std::string line_where(const std::string& path, int64_t line);

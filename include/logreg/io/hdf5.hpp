@@ -110,11 +110,17 @@ class File {
   std::vector<int64_t> read_int_attribute(const std::string& object, const std::string& attr) const;
   double read_double_attribute(const std::string& object, const std::string& attr) const;
   std::string read_string_attribute(const std::string& object, const std::string& attr) const;
+  // A 1-D (or scalar) string attribute, variable-length or fixed-size, as a list.
+  std::vector<std::string> read_string_list_attribute(const std::string& object,
+                                                      const std::string& attr) const;
   void write_attribute(const std::string& object, const std::string& attr,
                        const std::vector<int64_t>& values);
   void write_attribute(const std::string& object, const std::string& attr, double value);
   void write_attribute(const std::string& object, const std::string& attr,
                        const std::string& value);
+  // A 1-D attribute of variable-length UTF-8 strings (h5py reads it as a list of str).
+  void write_string_list_attribute(const std::string& object, const std::string& attr,
+                                   const std::vector<std::string>& values);
   void flush();
 
  private:
@@ -122,10 +128,15 @@ class File {
   std::string path_;
 };
 
-// Writes a 1-D float64 dataset / a scalar in one call.
+// Writes a 1-D float64 dataset / a scalar / a float64 dataset of any shape (row-major data) in
+// one call.
 void write_vector(File& f, const std::string& name, const double* data, hsize_t n);
 void write_scalar(File& f, const std::string& name, double value);
+void write_array(File& f, const std::string& name, const double* data,
+                 const std::vector<hsize_t>& dims);
 std::vector<double> read_vector(const File& f, const std::string& name);
 double read_scalar(const File& f, const std::string& name);
+// A whole dataset of any shape as doubles (row-major); `dims` receives its shape.
+std::vector<double> read_array(const File& f, const std::string& name, std::vector<hsize_t>& dims);
 
 }  // namespace logreg::h5

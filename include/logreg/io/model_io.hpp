@@ -1,17 +1,26 @@
-// The model file (README, "Outputs"): coef (d,), intercept (scalar), and attributes describing the
-// fit.
+// The model file (README, "Outputs"). Binomial: coef (d,), scalar intercept. Multinomial (K
+// classes): coef (K, d), intercept (K,), attributes family = "multinomial" and classes (K
+// strings). Both carry the attributes describing the fit.
 #pragma once
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "logreg/core/types.hpp"
 
 namespace logreg {
 
 struct ModelRecord {
-  Vec coef;
-  double intercept = 0.0;
+  std::string family = "binomial";  // "binomial" or "multinomial"
+  int classes = 0;                  // K for multinomial; 0 for binomial
+  Vec coef;                         // binomial: w (d)
+  double intercept = 0.0;           // binomial: b
+  RowMatrix<double> coef_matrix;    // multinomial: W (K × d)
+  Vec intercepts;                   // multinomial: b (K)
+  // Multinomial: the original label of each class, as text ("0", "1", ... or the strings of a
+  // string label column). Empty when writing means "0".."K−1", written as such (and so read back).
+  std::vector<std::string> class_names;
   double objective = 0.0;
   int iterations = 0;
   bool converged = false;
@@ -23,10 +32,18 @@ struct ModelRecord {
   Index n_features = 0;
   std::map<std::string, double> extra;         // further numeric attributes (e.g. test metrics)
   std::map<std::string, std::string> strings;  // further string attributes
+
+  bool multinomial() const { return family == "multinomial"; }
 };
 
 // Writes atomically (temporary file, fsync, rename): a failure leaves any previous file intact.
+// A binomial record writes exactly the datasets and attributes it always has (no `family`). A
+// multinomial one needs classes ≥ 2, coef_matrix K × d, intercepts of K and class_names empty or
+// of K (std::invalid_argument otherwise); empty names are written as "0".."K−1".
 void write_model(const std::string& path, const ModelRecord& model);
+
+// Reads either family (no `family` attribute: binomial) and checks the shapes: DataError naming
+// the file and dataset when coef, intercept or classes do not fit the family.
 ModelRecord read_model(const std::string& path);
 
 }  // namespace logreg
