@@ -43,8 +43,13 @@ TrainData load_train(Communicator& comm, const Config& config, std::string* note
     t.classes =
         decide_classes(Family::Binomial, {c.minus_ones, c.zeros, c.ones}, "data.train labels");
   } else {
+    // Names of string classes, kept by `logreg_data convert` on the label dataset.
+    std::vector<std::string> names;
+    collectively(comm, [&] {
+      names = read_class_names(t.data.layout.files.front().path, config.data.labels);
+    });
     t.classes = decide_classes(config.model.family, t.data.label_values,
-                               "data.train:/" + config.data.labels);
+                               "data.train:/" + config.data.labels, std::move(names));
   }
   map_labels(t.classes, t.data.shard.y);
   if (notes) {
