@@ -241,6 +241,21 @@ TEST(MulticlassMetrics, RowOrderDoesNotChangeAnyBit) {
   }
 }
 
+// The printed labels are the argmax of the printed probabilities, ties to the lowest class, and
+// their accuracy is the evaluator's.
+TEST(MulticlassMetrics, PredictedLabelsAreTheArgmax) {
+  RowMatrix<double> P(4, 3);
+  P << 0.2, 0.5, 0.3, 0.4, 0.4, 0.2, 0.1, 0.45, 0.45, 0.0, 0.0, 1.0;
+  Vec want(4);
+  want << 1, 0, 1, 2;
+  EXPECT_TRUE(predicted_labels(P) == want);
+  Problem p = random_problem(300, 4, 5, 12);
+  SerialCommunicator comm;
+  MulticlassEvaluator ev(test::dense_shard(p.X, p.y), p.K, comm);
+  const Vec labels = predicted_labels(ev.probabilities(p.theta));
+  EXPECT_EQ((labels.array() == p.y.array()).count() / 300.0, ev.evaluate(p.theta).accuracy);
+}
+
 TEST(MulticlassMetrics, AucIsNaNWhenAClassHasNoRowsOrAllRows) {
   Problem p = random_problem(50, 3, 3, 2);
   SerialCommunicator comm;

@@ -185,6 +185,14 @@ void MulticlassEvaluator::compute_probabilities(const Vec& theta, RowMatrix<doub
   }
 }
 
+Vec predicted_labels(const RowMatrix<double>& probabilities) {
+  const int classes = static_cast<int>(probabilities.cols());
+  Vec labels(probabilities.rows());
+  for (Index i = 0; i < labels.size(); ++i)
+    labels[i] = argmax(probabilities.row(i).data(), classes);
+  return labels;
+}
+
 RowMatrix<double> MulticlassEvaluator::probabilities(const Vec& theta) const {
   check_theta(theta);
   RowMatrix<double> p;
