@@ -35,7 +35,7 @@ struct MulticlassAucParams {
   void validate() const;  // throws ConfigError
 };
 
-class MulticlassEvaluator {
+class MulticlassEvaluator final : public ModelEvaluator {
  public:
   // Throws ConfigError for classes < 2, DataError for a label that is not an integer in
   // [0, classes). Not collective: construct inside collectively() when ranks may disagree.
@@ -45,7 +45,7 @@ class MulticlassEvaluator {
   // Collective. Unweighted metrics over all ranks' rows (rows = their number). Throws DataError
   // (on every rank alike) when θ does not have classes·(d+1) entries. A non-finite probability
   // makes log_loss, accuracy and auc NaN.
-  EvalMetrics evaluate(const Vec& theta);
+  EvalMetrics evaluate(const Vec& theta) override;
 
   // The local rows' probabilities (rows × K), from an overflow-free softmax (max subtracted).
   RowMatrix<double> probabilities(const Vec& theta) const;
