@@ -42,124 +42,12 @@ void RowBuffers::give(Vec&& v) {
   if (v.size() == rows && spare.size() < 2) spare.push_back(std::move(v));
 }
 
-void RegularizationParams::validate() const {
-  if (!(l2 >= 0) || !std::isfinite(l2)) {
-    throw ConfigError("model.l2: must be >= 0, got " + config_number(l2));
-  }
-  if (!(l1 >= 0) || !std::isfinite(l1)) {
-    throw ConfigError("model.l1: must be >= 0, got " + config_number(l1));
-  }
-}
-
 DistributedObjective::DistributedObjective(std::unique_ptr<LocalObjective> local,
                                            Communicator& comm, RegularizationParams params)
-    : local_(std::move(local)),
-      comm_(comm),
-      params_(params),
-      buffers_(std::make_shared<RowBuffers>(local_->rows())) {
-  params_.validate();
-  const Index d = local_->features();
-  dim_ = params_.fit_intercept ? d + 1 : d;
-  // One reduce: Σs, rows, and the weighted moments when standardizing.
-  const Index m = params_.standardize ? 2 * d : 0;
-  Vec buf = Vec::Zero(m + 2);
-  if (params_.standardize) {
-    Vec sum(d), sum_sq(d);
-    buf[m] = local_->moments(sum, sum_sq);
-    buf.head(d) = sum;
-    buf.segment(d, d) = sum_sq;
-  } else {
-    const Vec& s = local_->shard().weight;
-    buf[m] = s.size() ? s.sum() : static_cast<double>(local_->rows());
-  }
-  buf[m + 1] = static_cast<double>(local_->rows());
-  comm_.allreduce_sum({buf.data(), static_cast<size_t>(buf.size())});
-  weight_sum_ = buf[m];
-  global_rows_ = static_cast<Index>(buf[m + 1]);
-  if (!(weight_sum_ > 0)) {
-    throw DataError("the training data has no rows with positive weight (sum of weights = " +
-                    std::to_string(weight_sum_) + ")");
-  }
-  if (params_.standardize) {
-    for (Index j = 0; j < d; ++j) {
-      if (!std::isfinite(buf[j]) || !std::isfinite(buf[d + j])) {
-        throw DataError("feature " + std::to_string(j) +
-                        ": values too large to standardize (the sum of their squares overflows "
-                        "double precision: magnitudes beyond about 1e150); rescale the feature");
-      }
-    }
-    const Vec mean = buf.head(d) / weight_sum_;
-    const Vec var = (buf.segment(d, d) / weight_sum_ - mean.cwiseAbs2()).cwiseMax(0.0);
-    scale_ = Vec::Ones(d);
-    for (Index j = 0; j < d; ++j) {
-      const double sd = std::sqrt(var[j]);
-      // Constant features keep scale 1: their centered column is zero and their weight stays 0.
-      scale_[j] = sd > 1e-12 * std::max(1.0, std::abs(mean[j])) ? sd : 1.0;
-    }
-    if (params_.fit_intercept) mean_ = mean;
-  }
-  if (params_.l1 > 0) {
-    l1_weights_ = Vec::Zero(dim_);
-    l1_weights_.head(d).setConstant(params_.l1);
-  }
-}
-
-Vec DistributedObjective::to_model(const Vec& x) const {
-  const Index d = local_->features();
-  Vec theta(d + 1);
-  theta.head(d) = scale_.size() ? Vec(x.head(d).cwiseQuotient(scale_)) : Vec(x.head(d));
-  theta[d] = params_.fit_intercept ? x[d] : 0.0;
-  if (mean_.size()) theta[d] -= mean_.dot(theta.head(d));
-  return theta;
-}
-
-Vec DistributedObjective::from_model(const Vec& theta) const {
-  const Index d = local_->features();
-  Vec x(dim_);
-  x.head(d) = scale_.size() ? Vec(theta.head(d).cwiseProduct(scale_)) : Vec(theta.head(d));
-  if (params_.fit_intercept) x[d] = theta[d] + (mean_.size() ? mean_.dot(theta.head(d)) : 0.0);
-  return x;
-}
-
-Vec DistributedObjective::pullback(const Vec& raw) const {
-  const Index d = local_->features();
-  Vec g(dim_);
-  g.head(d) = raw.head(d);
-  if (mean_.size()) g.head(d) -= mean_ * raw[d];
-  if (scale_.size()) g.head(d).array() /= scale_.array();
-  if (params_.fit_intercept) g[d] = raw[d];
-  return g;
-}
-
-double DistributedObjective::penalty(const Vec& x) const {
-  return 0.5 * params_.l2 * x.head(local_->features()).squaredNorm();
-}
-
-void DistributedObjective::add_penalty_gradient(const Vec& x, Vec& g) const {
-  const Index d = local_->features();
-  g.head(d) += params_.l2 * x.head(d);
-}
-
-double DistributedObjective::loss_part(const Point& p) const { return p.f - penalty(p.x); }
-
-void DistributedObjective::reduce(Vec& buf) {
-  // The last entry is the stop flag's slot (ReduceLayout::buffer() has it: no reallocation).
-  const Index k = buf.size() - 1;
-  buf[k] = (stop_source_ && stop_source_()) ? 1.0 : 0.0;
-  timed(stats_.comm_s, [&] { comm_.allreduce_sum({buf.data(), static_cast<size_t>(buf.size())}); });
-  if (buf[k] > 0) interrupted_ = true;
-}
-
-Point DistributedObjective::point_from_sums(Vec x, double loss, ConstVecRef raw,
-                                            std::shared_ptr<const PointCache> cache) const {
-  Point p;
-  p.x = std::move(x);
-  p.f = loss / weight_sum_ + penalty(p.x);
-  p.g = pullback(raw / weight_sum_);
-  add_penalty_gradient(p.x, p.g);
-  p.cache = std::move(cache);
-  return p;
-}
+    : RegularizedObjective(comm, params, 1, local->shard(), local->features(),
+                           [&](VecRef sum, VecRef sum_sq) { return local->moments(sum, sum_sq); }),
+      local_(std::move(local)),
+      buffers_(std::make_shared<RowBuffers>(local_->rows())) {}
 
 Point DistributedObjective::evaluate(const Vec& x) { return evaluate_pass(x, nullptr); }
 
@@ -174,7 +62,7 @@ Point DistributedObjective::evaluate_pass(const Vec& x, Vec* diagonal) {
   const ReduceLayout layout({.raw = d + 1,
                              .loss = 1,
                              .diagonal = diagonal ? d + 1 : 0,
-                             .column_sums = diagonal && mean_.size() > 0 ? d + 1 : 0});
+                             .column_sums = diagonal && centered() ? d + 1 : 0});
   auto cache = std::make_shared<MarginCache>(buffers_);
   Vec buf = layout.buffer();
   auto raw = layout.raw.of(buf), hdiag = layout.diagonal.of(buf);
@@ -188,20 +76,6 @@ Point DistributedObjective::evaluate_pass(const Vec& x, Vec* diagonal) {
   Point p = point_from_sums(x, buf[layout.loss.at], raw, std::move(cache));
   if (diagonal) *diagonal = solver_diagonal(hdiag / weight_sum_, hsums / weight_sum_);
   return p;
-}
-
-// diag(AᵀHA)_j = (H_jj − 2μ_j H_jb + μ_j² H_bb) / σ_j², from diag(H) and the column sums.
-Vec DistributedObjective::solver_diagonal(const Vec& hdiag, const Vec& hsums) const {
-  const Index d = local_->features();
-  const Vec& mu = mean_;
-  const double hbb = hdiag[d];
-  Vec diag(dim_);
-  diag.head(d) = hdiag.head(d);
-  if (mu.size()) diag.head(d) += -2.0 * mu.cwiseProduct(hsums.head(d)) + mu.cwiseAbs2() * hbb;
-  if (scale_.size()) diag.head(d).array() /= scale_.array().square();
-  diag.head(d).array() += params_.l2;
-  if (params_.fit_intercept) diag[d] = hbb;
-  return diag;
 }
 
 // Line search along x + α dir. The first eval is one fused pass computing X̂(A dir) alongside
@@ -302,30 +176,18 @@ class DistributedHessian final : public HessianOperator {
             timed(obj.stats_.compute_s, [&] { return obj.local_->hessian(margins_of(at)->z); })) {}
 
   void apply(const Vec& v, Vec& out) override {
-    const ReduceLayout layout({.raw = obj_.local_->features() + 1});
-    Vec buf = layout.buffer();
-    auto hv = layout.raw.of(buf);
-    timed(obj_.stats_.compute_s, [&] { local_->apply(obj_.to_model(v), hv); });
-    ++obj_.stats_.hessian_products;
-    obj_.reduce(buf);
-    out = obj_.pullback(hv / obj_.weight_sum_);
-    obj_.add_penalty_gradient(v, out);
+    out = obj_.reduced_hessian_product(
+        v, obj_.local_->features() + 1,
+        [&](ConstVecRef theta, VecRef hv) { local_->apply(theta, hv); });
   }
 
   Vec diagonal() override {
-    const Index d = obj_.local_->features();
-    // The column sums are needed only for the centering term: skip that pass without it (their
-    // part then stays zero).
-    const bool centered = obj_.mean_.size() > 0;
-    const ReduceLayout layout({.diagonal = d + 1, .column_sums = d + 1});
-    Vec buf = layout.buffer();
-    timed(obj_.stats_.compute_s, [&] {
-      local_->diagonal(layout.diagonal.of(buf));
-      if (centered) local_->weighted_column_sums(layout.column_sums.of(buf));
+    // The column sums are needed only for the centering term (reduced_diagonal passes them empty
+    // otherwise): skip that pass without it.
+    return obj_.reduced_diagonal(obj_.local_->features() + 1, [&](VecRef diag, VecRef sums) {
+      local_->diagonal(diag);
+      if (sums.size()) local_->weighted_column_sums(sums);
     });
-    obj_.reduce(buf);
-    buf /= obj_.weight_sum_;
-    return obj_.solver_diagonal(layout.diagonal.of(buf), layout.column_sums.of(buf));
   }
 
  private:

@@ -2,7 +2,11 @@
 // evaluation, the stop flag included (README, "Design"). Private to src/dist.
 #pragma once
 
+#include <functional>
+
+#include "logreg/comm/communicator.hpp"
 #include "logreg/core/types.hpp"
+#include "scoped_timer.hpp"
 
 namespace logreg {
 
@@ -37,5 +41,15 @@ struct ReduceLayout {
   Part column_sums;  // X̂ᵀD
   Index stop;        // the stop flag, last (reduce())
 };
+
+// Sums `buf` over the ranks, its last entry the stop flag's slot: set here from `stop` (polled
+// once), true after the reduce when any rank asked. The seconds are added to `comm_seconds`.
+inline bool reduce_with_stop_flag(Communicator& comm, Vec& buf, const std::function<bool()>& stop,
+                                  double& comm_seconds) {
+  const Index k = buf.size() - 1;
+  buf[k] = (stop && stop()) ? 1.0 : 0.0;
+  timed(comm_seconds, [&] { comm.allreduce_sum({buf.data(), static_cast<size_t>(buf.size())}); });
+  return buf[k] > 0;
+}
 
 }  // namespace logreg

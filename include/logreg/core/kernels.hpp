@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 namespace logreg {
 
@@ -89,6 +90,48 @@ struct RowKernels {
   void (*log1p_unit)(std::ptrdiff_t n, const double* x, double* out);
 };
 
+// The multinomial (softmax) pass over K classes (include/logreg/core/multinomial.hpp), as sums
+// over the rows of the view. Parameters are class-major, K·(d+1) of them: row k of W (d entries)
+// at k·d, then the K intercepts. Per block of rows it computes Z = X Wᵀ + b, the probabilities
+// P = softmax(Z) row by row (from e^(z − max z), never overflowing), the residuals
+// R = s(P − onehot(y)), the loss Σ s(log Σₖ e^zₖ − z_y) and G = Rᵀ X̂ (X̂ = [X 1]).
+// Summation order, the same in every set and for dense and CSR storage (so both storages give
+// the same bits, and so do all sets of a family):
+//  * zₖ = xᵢ·wₖ accumulates into lane j mod 8 in increasing j, combined by the tree of x·w above,
+//    then bₖ is added;
+//  * Σₖ e^(zₖ − max) in increasing k; the log of that sum (in [1, K]) and the e^ are the
+//    kernels' own (exp and log1p of the binary residuals);
+//  * G[k][j] += rᵢₖxᵢⱼ row after row, in increasing i, one multiply-add each;
+//  * sums over rows (the loss, the intercepts' entries) put row i into lane i mod 8, as above.
+struct MultinomialArgs {
+  std::ptrdiff_t classes = 0;       // K ≥ 2
+  const double* theta = nullptr;    // K·(d+1): the parameters (loss_grad) or the direction v
+  const double* y = nullptr;        // loss_grad: labels 0 … K−1
+  const double* s = nullptr;        // sample weights; nullptr = all 1
+  double* probabilities = nullptr;  // loss_grad: optional output, rows × K (row-major);
+                                    // hessian and curvature: the input, the probabilities at θ
+  double* grad = nullptr;           // K·(d+1): G (loss_grad), H v (hessian), diag(H) (curvature)
+  double* sums = nullptr;           // curvature only, optional, K·(d+1): X̂ᵀDₖ for each class
+  double* work = nullptr;           // scratch (kMultinomialWorkPerClass below)
+};
+
+// Rows per block of a multinomial pass at most; the scratch holds two blocks of K values.
+constexpr std::ptrdiff_t kMultinomialBlockRows = 256;
+// The scratch of a multinomial pass, in doubles: K·kMultinomialWorkPerClass + 8 + 9·K₈ (two
+// blocks, the row sums, a row's lanes; K₈ = K rounded up to a multiple of 8), and for CSR
+// storage 2·d·K₈ more, for W and G held transposed (a non-zero's K weights side by side).
+constexpr std::ptrdiff_t kMultinomialWorkPerClass = 2 * kMultinomialBlockRows + 8;
+
+// The multinomial passes of one storage type M, over all rows of the view.
+template <typename M>
+struct MultinomialKernels {
+  double (*loss_grad)(const M& x, const MultinomialArgs& args);  // returns Σ sᵢℓᵢ
+  // grad = Σ sᵢHᵢv, Hᵢ = (diag(pᵢ) − pᵢpᵢᵀ) ⊗ x̂ᵢx̂ᵢᵀ at the probabilities pᵢ given: one pass.
+  void (*hessian_apply)(const M& x, const MultinomialArgs& args);
+  // grad = diag(Σ sᵢHᵢ) and (optional) sums = X̂ᵀDₖ per class, Dᵢₖ = sᵢpᵢₖ(1 − pᵢₖ): one pass.
+  void (*curvature)(const M& x, const MultinomialArgs& args);
+};
+
 struct KernelSet {
   const char* name;          // x86-64-v4, x86-64-v3, x86-64-v2, generic
   const char* instructions;  // what it uses, for the start-up line
@@ -99,9 +142,15 @@ struct KernelSet {
   MatrixKernels<CsrView<float>> csr_f32;
   RowKernels rows;
   double (*read_sum)(const double* a, std::size_t n);  // the benchmarks' read-bandwidth probe
+  MultinomialKernels<DenseView<double>> multinomial_dense_f64;
+  MultinomialKernels<DenseView<float>> multinomial_dense_f32;
+  MultinomialKernels<CsrView<double>> multinomial_csr_f64;
+  MultinomialKernels<CsrView<float>> multinomial_csr_f32;
 
   template <typename M>
   const MatrixKernels<M>& get() const;
+  template <typename M>
+  const MultinomialKernels<M>& multinomial() const;
 };
 
 template <>
@@ -112,6 +161,14 @@ template <>
 inline const MatrixKernels<CsrView<double>>& KernelSet::get() const { return csr_f64; }
 template <>
 inline const MatrixKernels<CsrView<float>>& KernelSet::get() const { return csr_f32; }
+
+template <typename M>
+inline const MultinomialKernels<M>& KernelSet::multinomial() const {
+  if constexpr (std::is_same_v<M, DenseView<double>>) return multinomial_dense_f64;
+  if constexpr (std::is_same_v<M, DenseView<float>>) return multinomial_dense_f32;
+  if constexpr (std::is_same_v<M, CsrView<double>>) return multinomial_csr_f64;
+  if constexpr (std::is_same_v<M, CsrView<float>>) return multinomial_csr_f32;
+}
 
 // The sets of each instruction-set TU (defined there; only x86-64 builds have the x86 ones).
 namespace kernel_sets {

@@ -1,9 +1,10 @@
-// The passes over a shard, written once over the eight-lane type V of the lanes header included
-// before this one, and the KernelSet that exports them: the fused loss/gradient pass, margins,
-// Xᵀr, (X∘X)ᵀr and H·v, from the residuals (residuals.hpp) and the row blocks (row_blocks.hpp).
-// Each set_*.cpp includes one lanes header and this file; everything here has internal linkage
-// (docs/kernels.md, "How the dispatch is built"). The residuals come before the row blocks as
-// they did in one file: in the other order GCC 12 allocates x86-64-v2's registers differently.
+// The binary passes over a shard, written once over the eight-lane type V of the lanes header
+// included before this one: the fused loss/gradient pass, margins, Xᵀr, (X∘X)ᵀr and H·v, from the
+// residuals (residuals.hpp) and the row blocks (row_blocks.hpp), and their table. Each set_*.cpp
+// includes one lanes header and set_table.hpp, which includes this file; everything here has
+// internal linkage (docs/kernels.md, "How the dispatch is built"). The residuals come before the
+// row blocks as they did in one file: in the other order GCC 12 allocates x86-64-v2's registers
+// differently.
 #pragma once
 
 #include <cstddef>
@@ -123,17 +124,5 @@ constexpr logreg::MatrixKernels<M> matrix_kernels() {
   return {&loss_grad<M>, &margins<M>, &transpose_add_all<false, M>, &transpose_add_all<true, M>,
           &hessian_apply<M>};
 }
-
-const logreg::KernelSet kSet = {
-    LOGREG_KERNEL_SET_NAME,
-    LOGREG_KERNEL_SET_INSTRUCTIONS,
-    LOGREG_KERNEL_SET_FMA,
-    matrix_kernels<DenseView<double>>(),
-    matrix_kernels<DenseView<float>>(),
-    matrix_kernels<CsrView<double>>(),
-    matrix_kernels<CsrView<float>>(),
-    {&loss_residual, &line_sums, &hessian_weights, &exp_neg_rows, &log1p_unit_rows},
-    &read_sum,
-};
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Kernel set generic: portable C++, compiled with the build's baseline flags (CMakeLists.txt);
 // it runs on any processor. Its only external symbol is the function below.
 #include "lanes_generic.hpp"
-#include "passes.hpp"
+#include "set_table.hpp"
 
 namespace logreg::kernel_sets {
 

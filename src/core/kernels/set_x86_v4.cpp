@@ -1,7 +1,7 @@
 // Kernel set x86-64-v4, compiled with -march=x86-64-v4 (CMakeLists.txt). Its only
 // external symbol is the function below; the dispatcher calls it only on processors that run it.
 #include "lanes_x86_v4.hpp"
-#include "passes.hpp"
+#include "set_table.hpp"
 
 namespace logreg::kernel_sets {
 
