@@ -60,7 +60,10 @@ ModelRecord model_record(const Config& config, const TrainingRun& run, const Run
     model.family = "multinomial";
     model.classes = K;
     model.coef_matrix = Eigen::Map<const RowMatrix<double>>(theta.data(), K, d);
-    model.intercepts = theta.tail(K);
+    // The intercepts are unpenalized and softmax ignores a common shift, so only their
+    // differences are determined: the file holds them centered (Σₖ bₖ = 0), the same for every
+    // solver, rank count and resume.
+    model.intercepts = theta.tail(K).array() - theta.tail(K).mean();
     model.class_names = run.classes.names;
   } else {
     model.coef = theta.head(d);

@@ -53,6 +53,12 @@ def J(W, b, X, y, l2, s=None):
     Z = X @ W.T + b; Z -= Z.max(1, keepdims=True)
     lse = np.log(np.exp(Z).sum(1))
     return (s * (lse - Z[np.arange(len(y)), y])).sum() / s.sum() + 0.5 * l2 * (W * W).sum()
+def grad_norm(W, b, X, y, l2, s=None):
+    # ‖∇J‖∞ over W and b, from the definition (independent of the library).
+    s = np.ones(len(y)) if s is None else s
+    Z = X @ W.T + b; P = np.exp(Z - Z.max(1, keepdims=True)); P /= P.sum(1, keepdims=True)
+    P[np.arange(len(y)), y] -= 1; R = P * s[:, None] / s.sum()
+    return max(np.abs(R.T @ X + l2 * W).max(), np.abs(R.sum(0)).max())
 PY
 
 # 1. Rank invariance (1–4 ranks) and the model file's layout.
@@ -84,7 +90,9 @@ m = h5py.File("out/m1.h5")
 ours, ref = J(m["coef"][()], m["intercept"][()], X, y, l2), J(sk.coef_, sk.intercept_, X, y, l2)
 print(f"objective: ours {ours:.15f}, scikit-learn {ref:.15f}")
 assert ours <= ref + 1e-10 * abs(ref), (ours, ref)
-assert np.abs(m["coef"][()] - sk.coef_).max() <= 1e-4
+g = grad_norm(m["coef"][()], m["intercept"][()], X, y, l2)
+print(f"|grad J| at our model {g:.1e}")
+assert g <= 1e-9, g
 PY
 
 # 3. newton and owlqn.
@@ -154,18 +162,22 @@ m = h5py.File("out/bal.h5")
 ours, ref = J(m["coef"][()], m["intercept"][()], X, y, l2, s), J(sk.coef_, sk.intercept_, X, y, l2, s)
 print(f"balanced: objective ours {ours:.15f}, scikit-learn {ref:.15f}")
 assert ours <= ref + 1e-10 * abs(ref), (ours, ref)
-assert np.abs(m["coef"][()] - sk.coef_).max() <= 1e-4
+g = grad_norm(m["coef"][()], m["intercept"][()], X, y, l2, s)
+print(f"|grad J| at our balanced model {g:.1e}")
+assert g <= 1e-9, g
 PY
 
-# 6. model.init: from the optimum, 0 iterations; from a nearby l2's optimum, fewer than from 0.
+# 6. model.init: from the optimum, 0 iterations; from a nearby l2's optimum, Newton needs fewer
+#    iterations than from 0 (L-BFGS's count depends on the history it builds: on this
+#    ill-conditioned problem a warm start takes more, docs in the README).
 run 2 mn.yaml --set model.init=out/m1.h5 --set output.model=out/again.h5
 [ "$RC" -eq 0 ] || fail "init from the optimum: $ERR"
 grep -q "converged after 0 iterations" out.txt || fail "init from the optimum did not stop at once: $OUT"
-run 2 mn.yaml --set model.l2=2.0e-3 --set output.model=out/cold.h5
+run 2 mn.yaml --set model.l2=2.0e-3 --set solver.name=newton --set output.model=out/cold.h5
 cold=$(grep -o 'converged after [0-9]* iterations' out.txt | grep -o '[0-9]*')
-run 2 mn.yaml --set model.l2=2.0e-3 --set model.init=out/m1.h5 --set output.model=out/warm.h5
+run 2 mn.yaml --set model.l2=2.0e-3 --set solver.name=newton --set model.init=out/m1.h5 --set output.model=out/warm.h5
 warm=$(grep -o 'converged after [0-9]* iterations' out.txt | grep -o '[0-9]*')
-echo "model.init: l2 2e-3 from zero $cold iterations, from the l2 1e-3 optimum $warm"
+echo "model.init: newton at l2 2e-3 from zero $cold iterations, from the l2 1e-3 optimum $warm"
 [ -n "$warm" ] && [ "$warm" -lt "$cold" ] || fail "warm start not faster: $warm vs $cold"
 compare_models out/warm.h5 out/cold.h5 1e-8
 
@@ -187,9 +199,9 @@ compare_models out/resumed.h5 out/straight.h5 1e-9
 run 2 mn.yaml --set data.train=three.h5 --set data.validation=null --set output.model=out/three.h5
 [ "$RC" -eq 0 ] || fail "a class without rows: $ERR"
 grep -q "note: class 2 has no rows in data.train" out.txt || fail "empty class not reported: $OUT"
-expect_error 2 2 "model.family: binomial needs labels 0/1 or -1/+1" mn.yaml --set model.family=binomial
+expect_error 2 1 "is not 0/1 or -1/+1" mn.yaml --set model.family=binomial
 expect_error 3 1 "labels mix -1 with" mn.yaml --set data.train=minus.h5 --set data.validation=null
-expect_error 2 1 "data.validation: has label 5, but data.train has 4 classes" mn.yaml --set data.validation=big_label.h5
+expect_error 2 1 "data.validation: has label 4, but data.train has 4 classes (0..3)" mn.yaml --set data.validation=big_label.h5
 expect_error 2 2 "model.init: out/newton.h5 is a multinomial model of 4 classes, but this run fits a multinomial model of 6 classes" \
   mn.yaml --set data.train=big_label.h5 --set data.validation=null --set model.init=out/newton.h5
 expect_error 2 2 "model.class_weight: no class '7'" mn.yaml --set 'model.class_weight={7: 2}'

@@ -25,7 +25,6 @@ struct RegularizationParams {
   void validate() const;
 };
 
-// Seconds and counts spent inside the objective on this rank.
 
 class RegularizedObjective : public TrainingObjective {
  public:
