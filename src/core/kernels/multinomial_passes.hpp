@@ -4,7 +4,7 @@
 // direction), a per-row step over packets of rows (softmax and residuals, the Hessian's or the
 // curvature's weights), then G += Cᵀ X̂. The per-row steps use the binary residuals' exp and
 // log1p, so every set of a family gives the same bits. Included by set_table.hpp, after
-// passes.hpp (whose prefetch and zeroing it uses).
+// passes.hpp (whose zeroing it uses).
 #pragma once
 
 #include "multinomial_blocks.hpp"
@@ -18,9 +18,9 @@ using logreg::MultinomialArgs;
 // computes it (m − 1 and 1/m = inv·2^k exact), and k·ln 2 in fdlibm's two parts.
 LANES_INLINE P log_at_least_one(P u, P inv, Index K) {
   const P one = psplat(1.0), none = psplat(0.0);
-  P k = none;
-  for (double t = 2.0; t <= static_cast<double>(K); t *= 2.0) {
-    k = add(k, select_ge(u, psplat(t), one, none));
+  P k = none, t = psplat(2.0);  // (a runtime psplat would be eight masked broadcasts on AVX-512)
+  for (Index power = 2; power <= K; power *= 2, t = add(t, t)) {
+    k = add(k, select_ge(u, t, one, none));
   }
   const P m = mul(u, pow2i(sub(none, k)));
   const P log_m = log1p_unit(sub(m, one), m, mul(inv, pow2i(k)));
@@ -48,23 +48,25 @@ LANES_INLINE void softmax_block(Index m, const MnWork& w, const double* y, const
     P mx = load_rows(z, n);
     for (Index k = 1; k < K; ++k) mx = max(mx, load_rows(z + k * mb, n));
     const P yv = load_rows(y + c, n), sv = weights_of(s ? s + c : nullptr, n);
-    P sum = psplat(0.0), zy = psplat(0.0);
-    for (Index k = 0; k < K; ++k) {
+    const P one = psplat(1.0);
+    P sum = psplat(0.0), zy = psplat(0.0), kv = psplat(0.0);  // kv: the class k in every row
+    for (Index k = 0; k < K; ++k, kv = add(kv, one)) {
       const P zk = load_rows(z + k * mb, n), e = exp_neg(sub(zk, mx));
       store_rows(r + k * mb, e, n);
       sum = add(sum, e);
-      zy = select_ge(yv, psplat(static_cast<double>(k)), zk, zy);
+      zy = select_ge(yv, kv, zk, zy);
     }
-    const P inv = div(psplat(1.0), sum);
+    const P inv = div(one, sum);
     add_lanes(w.lanes + 8 * K, mul(sv, add(sub(mx, zy), log_at_least_one(sum, inv, K))), lane);
+    kv = psplat(0.0);
     for (Index k = 0; k < K; ++k) {
-      const P p = mul(load_rows(r + k * mb, n), inv), kv = psplat(static_cast<double>(k));
+      const P p = mul(load_rows(r + k * mb, n), inv), next = add(kv, one);
       if (keep) store_rows(z + k * mb, p, n);
-      // p − 1 where y = k
-      const P q = select_ge(yv, kv, select_ge(yv, add(kv, psplat(1.0)), p, sub(p, psplat(1.0))), p);
+      const P q = select_ge(yv, kv, select_ge(yv, next, p, sub(p, one)), p);  // p − 1 where y = k
       const P rk = mul(sv, q);
       store_rows(r + k * mb, rk, n);
       add_lanes(w.lanes + 8 * k, rk, lane);
+      kv = next;
     }
   }
 }
@@ -166,16 +168,14 @@ MnWork mn_work(const M& x, const MultinomialArgs& a, const double* theta) {
   return w;
 }
 
-// The rows in blocks of w.mb: per block, the margins of `theta` into w.z when it is given (then
-// the next rows are prefetched), then step(i0, m) for rows [i0, i0 + m).
+// The rows in blocks of w.mb: per block, the next block's rows prefetched, the margins of `theta`
+// into w.z when it is given, then step(i0, m) for rows [i0, i0 + m).
 template <typename M, typename Step>
 LANES_INLINE void for_each_block(const M& x, MnWork& w, const double* theta, Step&& step) {
   for (Index i0 = 0; i0 < x.rows; i0 += w.mb) {
     const Index m = min_index(w.mb, x.rows - i0);
-    if (theta) {
-      mn_margins(x, i0, m, theta, w);
-      prefetch_after(x, i0, m);
-    }
+    if (!theta) prefetch_next_block(x, i0, m);
+    if (theta) mn_margins(x, i0, m, theta, w);
     step(i0, m);
   }
 }
