@@ -92,7 +92,7 @@ TEST(Classes, MappedWeightsByLabelOrName) {
   EXPECT_EQ(s.weight, Vec((Vec(3) << 1, 3, 3).finished()));
   s.weight = (Vec(3) << 2, 0.5, 1).finished();
   apply_class_weights({1.0, 1.0, 3.0}, s);
-  EXPECT_EQ(s.weight, Vec((Vec(3) << 2, 4.5, 9).finished()));
+  EXPECT_EQ(s.weight, Vec((Vec(3) << 2, 1.5, 3).finished()));
 }
 
 }  // namespace

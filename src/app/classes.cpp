@@ -37,7 +37,13 @@ ClassInfo decide_classes(Family requested, const std::vector<double>& by_value,
   const long max_label = static_cast<long>(by_value.size()) - 2;
   const bool has_minus = rows_of(-1) > 0, has_zero = rows_of(0) > 0;
   ClassInfo info;
-  if (has_minus && (has_zero || max_label > 1)) {
+  if (has_minus && has_zero) {
+    throw DataError(where + ": labels mix 0 and -1 (found " +
+                    std::to_string(static_cast<long>(rows_of(0))) + " zeros and " +
+                    std::to_string(static_cast<long>(rows_of(-1))) +
+                    " minus ones); use 0/1 or -1/+1");
+  }
+  if (has_minus && max_label > 1) {
     throw DataError(where + ": labels mix -1 with " + (has_zero ? "0" : "classes above 1") +
                     " (found " + label_list(by_value) + "); use 0/1, -1/+1 or classes 0..K-1");
   }

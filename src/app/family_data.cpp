@@ -49,7 +49,8 @@ TrainData load_train(Communicator& comm, const Config& config, std::string* note
       names = read_class_names(t.data.layout.files.front().path, config.data.labels);
     });
     t.classes = decide_classes(config.model.family, t.data.label_values,
-                               "data.train:/" + config.data.labels, std::move(names));
+                               t.data.layout.files.front().path + ":/" + config.data.labels,
+                               std::move(names));
   }
   map_labels(t.classes, t.data.shard.y);
   if (notes) {

@@ -79,7 +79,7 @@ case_ "features of rank 1" 1 "rank1.h5:/X: expected a 2-D dataset (rows, feature
 case_ "labels/rows count mismatch" 1 "shorty.h5:/y: has 50 entries but 'X' has 60 rows" ok.yaml --set data.train=shorty.h5
 case_ "feature count differs across files" 1 "d5.h5: has 5 features but good.h5 has 4; all files must agree on d" ok.yaml --set "data.train=[good.h5, d5.h5]"
 # Values (exit 1)
-case_ "label not 0/1 or ±1" 1 "badlabel.h5:/y: row 37: label 3 is not 0/1 or -1/+1" ok.yaml --set data.train=badlabel.h5
+case_ "label not 0/1 or ±1 (model.family: binomial)" 1 "badlabel.h5:/y: row 37: label 3 is not 0/1 or -1/+1" ok.yaml --set data.train=badlabel.h5 --set model.family=binomial
 case_ "labels mix 0 and -1 (across ranks)" 1 "labels mix 0 and -1 (found 35 zeros and 35 minus ones)" ok.yaml --set "data.train=[zero.h5, minus.h5]"
 case_ "NaN feature" 1 "nan.h5:/X: non-finite value nan at row 41, column 1" ok.yaml --set data.train=nan.h5
 case_ "Inf feature" 1 "inf.h5:/X: non-finite value inf at row 12, column 3" ok.yaml --set data.train=inf.h5

@@ -1,5 +1,5 @@
-// The rows one rank holds: features (dense or CSR, float or double), labels in {0, 1}, optional
-// sample weights, and where the block starts in the global row order.
+// The rows one rank holds: features (dense or CSR, float or double), labels ({0, 1} or classes),
+// optional sample weights, and where the block starts in the global row order.
 #pragma once
 
 #include <variant>
@@ -14,7 +14,7 @@ using FeatureMatrix =
 
 struct Shard {
   FeatureMatrix X{DenseMatrix<double>()};
-  Vec y;             // labels mapped to {0, 1}
+  Vec y;             // labels: {0, 1} (binomial) or class indices 0..K−1 (multinomial)
   Vec weight;        // empty: every row has weight 1
   Index row_offset = 0;
   Index features = 0;  // global d (equals the column count of X)
