@@ -331,30 +331,12 @@ TEST(MulticlassMetrics, BinsAreMonotoneInTheProbability) {
 
 // ---- against scikit-learn (tests/fixtures/multinomial, scripts/make_multinomial_fixtures.py) --
 
-struct FixtureData {
-  RowMatrix<double> X;
-  Vec y;
-  int K = 0;
-};
-
-FixtureData read_fixture(const h5::File& f) {
-  FixtureData d;
-  h5::Dataset ds = f.open_dataset("X");
-  const auto shape = ds.shape();
-  d.X.resize(static_cast<Index>(shape[0]), static_cast<Index>(shape[1]));
-  ds.read_all(H5T_NATIVE_DOUBLE, d.X.data());
-  const std::vector<double> y = h5::read_vector(f, "y");
-  d.y = Eigen::Map<const Vec>(y.data(), static_cast<Index>(y.size()));
-  d.K = static_cast<int>(f.read_int_attribute("/", "classes").at(0));
-  return d;
-}
-
 class SklearnMetrics : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SklearnMetrics, EqualScikitLearn) {
   const std::string path = std::string(LOGREG_FIXTURES) + "/multinomial/" + GetParam() + ".h5";
   h5::File f(path, h5::File::Mode::ReadOnly);
-  const FixtureData d = read_fixture(f);
+  const test::ClassData d = test::read_class_fixture(GetParam());
   for (const std::string c : {"random", "sharp", "l2_1e-02_raw"}) {
     SCOPED_TRACE(c);
     const std::string g = "metrics/" + c;

@@ -18,24 +18,9 @@
 namespace logreg {
 namespace {
 
-struct Data {
-  RowMatrix<double> X;
-  Vec y;
-  int K = 0;
-};
+using Data = test::ClassData;
 
-Data load(const std::string& name) {
-  h5::File f(std::string(LOGREG_FIXTURES) + "/multinomial/" + name + ".h5", h5::File::Mode::ReadOnly);
-  Data d;
-  h5::Dataset x = f.open_dataset("X");
-  const auto shape = x.shape();
-  d.X.resize(static_cast<Index>(shape[0]), static_cast<Index>(shape[1]));
-  x.read_all(H5T_NATIVE_DOUBLE, d.X.data());
-  const std::vector<double> y = h5::read_vector(f, "y");
-  d.y = Eigen::Map<const Vec>(y.data(), static_cast<Index>(y.size()));
-  d.K = static_cast<int>(f.read_int_attribute("/", "classes").at(0));
-  return d;
-}
+Data load(const std::string& name) { return test::read_class_fixture(name); }
 
 struct Fit {
   double objective = 0.0;

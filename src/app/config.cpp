@@ -80,6 +80,10 @@ constexpr Codec<E> choice_codec() {
           }};
 }
 
+const Codec<Precision> kDtype = choice_codec<Precision, kPrecisions>();
+const Codec<Family> kFamily = choice_codec<Family, kFamilies>();
+const Codec<ResumeMode> kResume = choice_codec<ResumeMode, kResumeModes>();
+const Codec<StopMetric> kStopMetric = choice_codec<StopMetric, kStopMetrics>();
 const Codec<std::vector<std::string>> kPaths{read_paths, emit_paths};
 const Codec<std::string> kString{read_string,
                                  [](YAML::Emitter& e, const std::string& s) { e << s; }};
@@ -180,12 +184,12 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       key<data, &DataConfig::weights>("data.weights", kOptionalString),
       key<data, &DataConfig::validation>("data.validation", kPaths),
       key<data, &DataConfig::test>("data.test", kPaths),
-      key<data, &DataConfig::dtype>("data.dtype", choice_codec<Precision, kPrecisions>()),
+      key<data, &DataConfig::dtype>("data.dtype", kDtype),
       key<model, &ModelConfig::fit_intercept>("model.fit_intercept", kBool),
       key<model, &ModelConfig::l2>("model.l2", kNumber),
       key<model, &ModelConfig::l1>("model.l1", kNumber),
       key<model, &ModelConfig::standardize>("model.standardize", kBool),
-      key<model, &ModelConfig::family>("model.family", choice_codec<Family, kFamilies>()),
+      key<model, &ModelConfig::family>("model.family", kFamily),
       key<model, &ModelConfig::class_weight>("model.class_weight", kClassWeights),
       key<model, &ModelConfig::init>("model.init", kOptionalString),
       key<solver, &SolverConfig::name>("solver.name", kSolverKind),
@@ -198,10 +202,8 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       key<output, &OutputConfig::log_every>("output.log_every", kInt),
       key<checkpoint, &CheckpointConfig::path>("checkpoint.path", kOptionalString),
       key<checkpoint, &CheckpointConfig::every>("checkpoint.every", kInt),
-      key<checkpoint, &CheckpointConfig::resume>("checkpoint.resume",
-                                                 choice_codec<ResumeMode, kResumeModes>()),
-      key<stopping, &EarlyStoppingConfig::metric>("early_stopping.metric",
-                                                  choice_codec<StopMetric, kStopMetrics>()),
+      key<checkpoint, &CheckpointConfig::resume>("checkpoint.resume", kResume),
+      key<stopping, &EarlyStoppingConfig::metric>("early_stopping.metric", kStopMetric),
       key<stopping, &EarlyStoppingConfig::patience>("early_stopping.patience", kInt),
       key<stopping, &EarlyStoppingConfig::min_delta>("early_stopping.min_delta", kNumber),
   };

@@ -207,4 +207,18 @@ double roc_auc(ConstVecRef p, ConstVecRef y) {
   return (rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives);
 }
 
+ClassData read_class_fixture(const std::string& name) {
+  h5::File f(std::string(LOGREG_FIXTURES) + "/multinomial/" + name + ".h5",
+             h5::File::Mode::ReadOnly);
+  ClassData d;
+  h5::Dataset ds = f.open_dataset("X");
+  const auto shape = ds.shape();
+  d.X.resize(static_cast<Index>(shape[0]), static_cast<Index>(shape[1]));
+  ds.read_all(H5T_NATIVE_DOUBLE, d.X.data());
+  const std::vector<double> y = h5::read_vector(f, "y");
+  d.y = Eigen::Map<const Vec>(y.data(), static_cast<Index>(y.size()));
+  d.K = static_cast<int>(f.read_int_attribute("/", "classes").at(0));
+  return d;
+}
+
 }  // namespace logreg::test

@@ -58,6 +58,14 @@ Shard shard_as(const RowMatrix<double>& X, const Vec& y, const Vec* weights = nu
   return s;
 }
 
+// A multiclass data set of tests/fixtures/multinomial (its X, y and class count K).
+struct ClassData {
+  RowMatrix<double> X;
+  Vec y;
+  int K = 0;
+};
+ClassData read_class_fixture(const std::string& name);  // "digits", "wine", "iris", "anes96"
+
 // Reads a numeric CSV with a header; last column = label. Throws on failure.
 void read_csv(const std::string& path, RowMatrix<double>& X, Vec& y);
 
