@@ -109,8 +109,8 @@ print(f"ok: owlqn with l1 = 1e-2 has {zeros} exact zeros of {W.size}")
 assert 0 < zeros < W.size
 PY
 
-# 4. predict on 1 and 3 ranks: prob (n, K) rows sum to 1, equal softmax(Wx + b); label = argmax.
-for np_ in 1 3; do
+# 4. predict on 1–4 ranks: prob (n, K) rows sum to 1, equal softmax(Wx + b); label = argmax.
+for np_ in 1 2 3 4; do
   set +e
   timeout -s KILL $((20 * SCALE)) "$MPIEXEC" -n "$np_" "$LOGREG_DIST" predict --model out/m1.h5 \
     --data valid.h5 --output out/pred$np_.h5 > out.txt 2> err.txt
@@ -124,7 +124,7 @@ from sklearn.metrics import log_loss, accuracy_score
 m = h5py.File("out/m1.h5"); v = h5py.File("valid.h5")
 X, y = v["X"][()], v["y"][()].astype(int)
 Z = X @ m["coef"][()].T + m["intercept"][()]; P = np.exp(Z - Z.max(1, keepdims=True)); P /= P.sum(1, keepdims=True)
-for np_ in (1, 3):
+for np_ in (1, 2, 3, 4):
     p = h5py.File(f"out/pred{np_}.h5")
     prob, label = p["prob"][()], p["label"][()]
     assert prob.shape == P.shape, prob.shape
@@ -138,7 +138,7 @@ ll, acc = log_loss(y, P, labels=range(4)), accuracy_score(y, P.argmax(1))
 print(f"val_logloss {last['val_logloss']:.15f} vs scikit-learn {ll:.15f}; accuracy {last['val_accuracy']} vs {acc}")
 assert abs(last["val_logloss"] - ll) <= 1e-12 and last["val_accuracy"] == acc
 PY
-echo "ok: predict prob rows sum to 1, equal softmax(Wx+b) on 1 and 3 ranks; val metrics = scikit-learn's"
+echo "ok: predict prob rows sum to 1, equal softmax(Wx+b) on 1-4 ranks; val metrics = scikit-learn's"
 
 # 5. Class weights: {0: 2} equals duplicating class 0's rows; balanced equals scikit-learn's.
 run 2 mn.yaml --set 'model.class_weight={0: 2}' --set data.validation=null --set output.model=out/cw.h5
@@ -146,6 +146,21 @@ run 2 mn.yaml --set 'model.class_weight={0: 2}' --set data.validation=null --set
 run 2 mn.yaml --set data.train=dup.h5 --set data.validation=null --set output.model=out/dup.h5
 [ "$RC" -eq 0 ] || fail "duplicated rows: $ERR"
 compare_models out/cw.h5 out/dup.h5 1e-8
+"$PY" - <<'PY'
+import h5py, numpy as np, warnings
+exec(open("objective.py").read())
+from sklearn.linear_model import LogisticRegression
+X, y = load(["a.h5", "b.h5"]); l2 = 1e-3
+s = np.where(y == 0, 2.0, 1.0)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    sk = LogisticRegression(multi_class="multinomial", class_weight={0: 2}, C=1 / (l2 * s.sum()), tol=1e-12, max_iter=100000).fit(X, y)
+m = h5py.File("out/cw.h5")
+ours, ref = J(m["coef"][()], m["intercept"][()], X, y, l2, s), J(sk.coef_, sk.intercept_, X, y, l2, s)
+g = grad_norm(m["coef"][()], m["intercept"][()], X, y, l2, s)
+print(f"class_weight {{0: 2}}: objective ours {ours:.15f}, scikit-learn {ref:.15f}, |grad J| at ours {g:.1e}")
+assert ours <= ref + 1e-10 * abs(ref) and g <= 1e-9, (ours, ref, g)
+PY
 run 3 mn.yaml --set model.class_weight=balanced --set output.model=out/bal.h5
 [ "$RC" -eq 0 ] || fail "class_weight balanced: $ERR"
 "$PY" - <<'PY'
@@ -195,7 +210,48 @@ grep -q "resuming from ck/mn.h5" out.txt || fail "did not resume: $OUT"
 run 2 mn.yaml --set output.model=out/straight.h5 --set model.l2=1.0e-5
 compare_models out/resumed.h5 out/straight.h5 1e-9
 
-# 8. An empty class is reported; the refusals name their culprit.
+# 8. Early stopping on the multiclass validation AUC keeps the best model.
+run 2 mn.yaml --set early_stopping.metric=val_auc --set early_stopping.patience=3 --set output.model=out/es.h5
+[ "$RC" -eq 0 ] || fail "early stopping: $ERR"
+"$PY" - <<'PY'
+import h5py
+m = h5py.File("out/es.h5")
+sel = m.attrs["selected_by"]; sel = sel.decode() if isinstance(sel, bytes) else str(sel)
+assert sel == "best val_auc on data.validation", sel
+assert 0.5 < float(m.attrs["val_auc"]) <= 1.0
+print(f"ok: early stopping on val_auc: best iteration {int(m.attrs['best_iteration'])}, val_auc {float(m.attrs['val_auc']):.6f}")
+PY
+
+# 9. String labels: convert maps them to 0..K−1 in sorted order; the model names its classes, and
+#    class weights may name them.
+"$PY" - <<'PY'
+import numpy as np
+rng = np.random.default_rng(3)
+names = np.array(["setosa", "versicolor", "virginica"])
+with open("flowers.csv", "w") as f:
+    f.write("a,b,c,species\n")
+    for i in range(600):
+        k = rng.integers(3); x = rng.standard_normal(3) + k
+        f.write(f"{x[0]:.6f},{x[1]:.6f},{x[2]:.6f},{names[k]}\n")
+PY
+set +e
+"$LOGREG_DATA" convert flowers.csv flowers.h5 > conv.txt 2>&1
+RC=$?
+set -e
+[ "$RC" -eq 0 ] || fail "convert of string labels: $(cat conv.txt)"
+run 2 mn.yaml --set data.train=flowers.h5 --set data.validation=null --set output.model=out/flowers.h5 \
+  --set 'model.class_weight={virginica: 2}'
+[ "$RC" -eq 0 ] || fail "training on string labels: $ERR"
+"$PY" - <<'PY'
+import h5py
+m = h5py.File("out/flowers.h5")
+classes = [c.decode() if isinstance(c, bytes) else str(c) for c in m.attrs["classes"]]
+assert classes == ["setosa", "versicolor", "virginica"], classes
+assert m["coef"].shape == (3, 3)
+print("ok: string labels -> classes", classes)
+PY
+
+# 10. An empty class is reported; the refusals name their culprit.
 run 2 mn.yaml --set data.train=three.h5 --set data.validation=null --set output.model=out/three.h5
 [ "$RC" -eq 0 ] || fail "a class without rows: $ERR"
 grep -q "note: class 2 has no rows in data.train" out.txt || fail "empty class not reported: $OUT"
