@@ -221,6 +221,19 @@ echo "model.init: newton at l2 2e-3 from zero $cold iterations, from the l2 1e-3
 [ -n "$warm" ] && [ "$warm" -lt "$cold" ] || fail "warm start not faster: $warm vs $cold"
 compare_models out/warm.h5 out/cold.h5 1e-8
 
+# A binary model starts a binary fit (0 iterations from its optimum), not a multinomial one.
+"$PY" - <<'PY'
+import h5py
+a = h5py.File("a.h5")
+with h5py.File("binary.h5", "w") as f: f["X"] = a["X"][()]; f["y"] = (a["y"][()] > 1).astype(float)
+PY
+run 2 mn.yaml --set data.train=binary.h5 --set data.validation=null --set output.model=out/bin.h5
+[ "$RC" -eq 0 ] || fail "binary fit: $ERR"
+run 2 mn.yaml --set data.train=binary.h5 --set data.validation=null --set output.model=out/bin2.h5 --set model.init=out/bin.h5
+grep -q "converged after 0 iterations" out.txt || fail "binary init from its optimum: $OUT"
+expect_error 2 2 "model.init: out/bin.h5 is a binomial model, but this run fits a multinomial model of 4 classes" \
+  mn.yaml --set model.init=out/bin.h5
+
 # 7. SIGUSR1 → 75 → resume on another rank count ends where an uninterrupted run ends.
 start_bg 2 mn.yaml --set checkpoint.path=ck/mn.h5 --set checkpoint.every=2 \
   --set output.model=out/resumed.h5 --set output.metrics=out/resumed.jsonl --set model.l2=1.0e-5
