@@ -19,7 +19,7 @@ for tool in logreg_dist logreg_data; do
 done
 echo "ok: installed; both tools report $version"
 cmake -S "$SOURCE_DIR/tests/install_consumer" -B consumer -DCMAKE_PREFIX_PATH="$WORK/p" \
-  -DCMAKE_BUILD_TYPE=Release > configure.txt 2>&1 || fail "consumer configure: $(tail -20 configure.txt)"
+  -DLOGREG_VERSION="$version" -DCMAKE_BUILD_TYPE=Release > configure.txt 2>&1 || fail "consumer configure: $(tail -20 configure.txt)"
 cmake --build consumer > build.txt 2>&1 || fail "consumer build: $(tail -20 build.txt)"
 ./consumer/consumer || fail "the consumer did not converge"
 echo "ok: find_package(logreg) project built and ran"
