@@ -167,41 +167,46 @@ Config checkpoint_config(const std::string& path) {
   return c;
 }
 
-TEST(Observers, PeriodicCheckpointSavesEveryNAfterTheFirstIteration) {
+// Periodic checkpoints every 5 iterations into `file` of a fresh directory (none without a file).
+struct Checkpoints {
+  explicit Checkpoints(const std::string& file)
+      : config(checkpoint_config(file.empty() ? "" : dir.file(file))),
+        checkpointer(pb.comm, config, DataLayout{}),
+        periodic(checkpointer, 5) {}
+  std::string path() const { return config.checkpoint.path; }
   Problem pb;
-  test::TempDir dir("observers_ckpt");
-  const Config config = checkpoint_config(dir.file("c.h5"));
-  Checkpointer checkpointer(pb.comm, config, DataLayout{});
-  PeriodicCheckpoint periodic(checkpointer, 5);
-  const Point p = pb.point(0.2);
+  test::TempDir dir{"observers_ckpt"};
+  Config config;
+  Checkpointer checkpointer;
+  PeriodicCheckpoint periodic;
+};
+
+TEST(Observers, PeriodicCheckpointSavesEveryNAfterTheFirstIteration) {
+  Checkpoints c("c.h5");
+  const Point p = c.pb.point(0.2);
   // A resumed run starts at a multiple of `every`: its first iteration is not saved again.
-  periodic.on_iteration(report(5, p));
-  EXPECT_FALSE(read_checkpoint(dir.file("c.h5")).has_value());
-  for (int it = 6; it <= 12; ++it) periodic.on_iteration(report(it, p));
-  EXPECT_EQ(read_checkpoint(dir.file("c.h5"))->state.iteration, 10);
+  c.periodic.on_iteration(report(5, p));
+  EXPECT_FALSE(read_checkpoint(c.path()).has_value());
+  for (int it = 6; it <= 12; ++it) c.periodic.on_iteration(report(it, p));
+  EXPECT_EQ(read_checkpoint(c.path())->state.iteration, 10);
 
   SolveResult end;
   end.state = SolverState{"lbfgs", 12, p.x, {}, {}};
-  EXPECT_EQ(periodic.finish(end, true), "");
-  EXPECT_EQ(read_checkpoint(dir.file("c.h5"))->state.iteration, 12);
+  EXPECT_EQ(c.periodic.finish(end, true), "");
+  EXPECT_EQ(read_checkpoint(c.path())->state.iteration, 12);
 }
 
 TEST(Observers, AFailedFinalCheckpointCostsTheModelOnlyWhenThereIsNone) {
-  Problem pb;
-  test::TempDir dir("observers_ckpt_fail");
   // The checkpoint's directory does not exist: every save fails.
-  const Config config = checkpoint_config(dir.file("missing/c.h5"));
-  Checkpointer checkpointer(pb.comm, config, DataLayout{});
-  PeriodicCheckpoint periodic(checkpointer, 5);
+  Checkpoints c("missing/c.h5");
   SolveResult end;
-  end.state = SolverState{"lbfgs", 3, Vec::Zero(pb.objective->dim()), {}, {}};
-  EXPECT_NE(periodic.finish(end, true).find("missing"), std::string::npos);
-  EXPECT_THROW(periodic.finish(end, false), Error);
+  end.state = SolverState{"lbfgs", 3, Vec::Zero(c.pb.objective->dim()), {}, {}};
+  EXPECT_NE(c.periodic.finish(end, true).find("missing"), std::string::npos);
+  EXPECT_THROW(c.periodic.finish(end, false), Error);
 
   // Disabled: nothing to save, nothing to report.
-  Checkpointer off(pb.comm, checkpoint_config(""), DataLayout{});
-  PeriodicCheckpoint none(off, 5);
-  EXPECT_EQ(none.finish(end, false), "");
+  Checkpoints none("");
+  EXPECT_EQ(none.periodic.finish(end, false), "");
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

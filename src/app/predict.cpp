@@ -41,16 +41,8 @@ PredictModel read_predict_model(Communicator& comm, const CliOptions& cli,
     roles.output("--output", cli.output_path);
     roles.check();
     const ModelRecord m = read_model(cli.model_path);
-    if (m.family == "multinomial") {
-      for (Index k = 0; k < m.coef_matrix.rows(); ++k) {
-        for (Index j = 0; j < m.coef_matrix.cols(); ++j) theta.push_back(m.coef_matrix(k, j));
-      }
-      theta.insert(theta.end(), m.intercepts.data(), m.intercepts.data() + m.intercepts.size());
-      head[2] = m.classes;
-    } else {
-      theta.assign(m.coef.data(), m.coef.data() + m.coef.size());
-      theta.push_back(m.intercept);
-    }
+    theta = m.theta();
+    head[2] = m.multinomial() ? m.classes : 0;
     ensure_parent_directory(cli.output_path, "--output");
     lock = std::make_unique<OutputLock>("--output", cli.output_path);
     // Labels are used when the first data file has them.

@@ -24,17 +24,7 @@ std::vector<double> model_theta(const ModelRecord& m, const std::string& path,
     throw ConfigError("model.init: " + path + " has " + std::to_string(m.n_features) +
                       " features, data.train has " + std::to_string(features));
   }
-  std::vector<double> theta;
-  if (!multinomial) {
-    theta.assign(m.coef.data(), m.coef.data() + m.coef.size());
-    theta.push_back(m.intercept);
-    return theta;
-  }
-  for (Index k = 0; k < m.coef_matrix.rows(); ++k) {
-    for (Index j = 0; j < m.coef_matrix.cols(); ++j) theta.push_back(m.coef_matrix(k, j));
-  }
-  theta.insert(theta.end(), m.intercepts.data(), m.intercepts.data() + m.intercepts.size());
-  return theta;
+  return m.theta();
 }
 
 }  // namespace

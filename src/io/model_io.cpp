@@ -135,4 +135,18 @@ ModelRecord read_model(const std::string& path) {
   return m;
 }
 
+std::vector<double> ModelRecord::theta() const {
+  std::vector<double> t;
+  if (!multinomial()) {
+    t.assign(coef.data(), coef.data() + coef.size());
+    t.push_back(intercept);
+    return t;
+  }
+  for (Index k = 0; k < coef_matrix.rows(); ++k) {
+    for (Index j = 0; j < coef_matrix.cols(); ++j) t.push_back(coef_matrix(k, j));
+  }
+  t.insert(t.end(), intercepts.data(), intercepts.data() + intercepts.size());
+  return t;
+}
+
 }  // namespace logreg

@@ -34,6 +34,8 @@ struct ModelRecord {
   std::map<std::string, std::string> strings;  // further string attributes
 
   bool multinomial() const { return family == "multinomial"; }
+  // θ in the training layout: [w; b] (d+1), or W row by row then b (K·(d+1)).
+  std::vector<double> theta() const;
 };
 
 // Writes atomically (temporary file, fsync, rename): a failure leaves any previous file intact.
