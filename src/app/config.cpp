@@ -69,6 +69,14 @@ const Choices<StopMetric> kStopMetrics{{{"val_logloss", StopMetric::ValLogloss},
                                         {"val_accuracy", StopMetric::ValAccuracy}},
                                        StopMetric::None};
 
+const Choices<PathPenalty> kPathPenalties{
+    {{"auto", PathPenalty::Auto}, {"l2", PathPenalty::L2}, {"l1", PathPenalty::L1}}, {}};
+const Choices<CvRule> kCvRules{{{"min", CvRule::Min}, {"one_se", CvRule::OneSe}}, {}};
+const Choices<StopMetric> kCvMetrics{{{"val_logloss", StopMetric::ValLogloss},
+                                      {"val_auc", StopMetric::ValAuc},
+                                      {"val_accuracy", StopMetric::ValAccuracy}},
+                                     {}};
+
 template <typename E, const Choices<E>& table>
 constexpr Codec<E> choice_codec() {
   return {[](const YAML::Node& n, const std::string& k) { return table.read(n, k); },
@@ -84,7 +92,11 @@ const Codec<Precision> kDtype = choice_codec<Precision, kPrecisions>();
 const Codec<Family> kFamily = choice_codec<Family, kFamilies>();
 const Codec<ResumeMode> kResume = choice_codec<ResumeMode, kResumeModes>();
 const Codec<StopMetric> kStopMetric = choice_codec<StopMetric, kStopMetrics>();
+const Codec<PathPenalty> kPathPenalty = choice_codec<PathPenalty, kPathPenalties>();
+const Codec<CvRule> kCvRule = choice_codec<CvRule, kCvRules>();
+const Codec<StopMetric> kCvMetric = choice_codec<StopMetric, kCvMetrics>();
 const Codec<std::vector<std::string>> kPaths{read_paths, emit_paths};
+const Codec<std::vector<double>> kNumbers{read_numbers, emit_numbers};
 const Codec<std::string> kString{read_string,
                                  [](YAML::Emitter& e, const std::string& s) { e << s; }};
 const Codec<std::string> kOptionalString{read_optional_string, emit_optional};
@@ -156,6 +168,16 @@ void emit_class_weights(YAML::Emitter& e, const ClassWeights& cw) {
 
 const Codec<ClassWeights> kClassWeights{read_class_weights, emit_class_weights};
 
+// The top-level key `name` is member `Member` of Config, read and written by `codec`.
+template <auto Member, typename T>
+std::pair<std::string, Field> top_key(const char* name, const Codec<T>& codec) {
+  return {name,
+          {[read = codec.read](Config& c, const YAML::Node& n, const std::string& k) {
+             c.*Member = read(n, k);
+           },
+           [write = codec.write](const Config& c, YAML::Emitter& e) { write(e, c.*Member); }}};
+}
+
 // The key `name` is member `Member` of section `Section` of Config, read and written by `codec`.
 template <auto Section, auto Member, typename T>
 std::pair<std::string, Field> key(const char* name, const Codec<T>& codec) {
@@ -177,6 +199,8 @@ const std::vector<std::pair<std::string, Field>>& fields() {
   constexpr auto output = &Config::output;
   constexpr auto checkpoint = &Config::checkpoint;
   constexpr auto stopping = &Config::early_stopping;
+  constexpr auto path = &Config::path;
+  constexpr auto cv = &Config::cv;
   static const std::vector<std::pair<std::string, Field>> table = {
       key<data, &DataConfig::train>("data.train", kPaths),
       key<data, &DataConfig::features>("data.features", kString),
@@ -200,12 +224,24 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       key<output, &OutputConfig::model>("output.model", kString),
       key<output, &OutputConfig::metrics>("output.metrics", kOptionalString),
       key<output, &OutputConfig::log_every>("output.log_every", kInt),
+      key<output, &OutputConfig::path>("output.path", kOptionalString),
+      key<output, &OutputConfig::plots>("output.plots", kOptionalString),
       key<checkpoint, &CheckpointConfig::path>("checkpoint.path", kOptionalString),
       key<checkpoint, &CheckpointConfig::every>("checkpoint.every", kInt),
       key<checkpoint, &CheckpointConfig::resume>("checkpoint.resume", kResume),
       key<stopping, &EarlyStoppingConfig::metric>("early_stopping.metric", kStopMetric),
       key<stopping, &EarlyStoppingConfig::patience>("early_stopping.patience", kInt),
       key<stopping, &EarlyStoppingConfig::min_delta>("early_stopping.min_delta", kNumber),
+      key<path, &PathConfig::l2>("path.l2", kNumbers),
+      key<path, &PathConfig::l1>("path.l1", kNumbers),
+      key<path, &PathConfig::n>("path.n", kInt),
+      key<path, &PathConfig::ratio>("path.ratio", kNumber),
+      key<path, &PathConfig::penalty>("path.penalty", kPathPenalty),
+      key<cv, &CvConfig::folds>("cv.folds", kInt),
+      key<cv, &CvConfig::metric>("cv.metric", kCvMetric),
+      key<cv, &CvConfig::rule>("cv.rule", kCvRule),
+      key<cv, &CvConfig::seed>("cv.seed", kInt),
+      top_key<&Config::inference>("inference", kBool),
   };
   return table;
 }
@@ -275,6 +311,8 @@ const char* to_string(Family family) { return kFamilies.name(family); }
 const char* to_string(Precision dtype) { return kPrecisions.name(dtype); }
 const char* to_string(ResumeMode mode) { return kResumeModes.name(mode); }
 const char* to_string(StopMetric metric) { return kStopMetrics.name(metric); }
+const char* to_string(PathPenalty penalty) { return kPathPenalties.name(penalty); }
+const char* to_string(CvRule rule) { return kCvRules.name(rule); }
 
 Config parse_config(const std::string& yaml_text, const std::string& source,
                     const std::vector<std::string>& overrides) {
@@ -293,6 +331,10 @@ Config parse_config(const std::string& yaml_text, const std::string& source,
   std::map<std::string, YAML::Node> values;
   for (auto sec : root) {
     const std::string name = sec.first.as<std::string>();
+    if (find_field(name)) {  // a top-level key (no section)
+      values[name] = sec.second;
+      continue;
+    }
     if (!is_section(name)) throw ConfigError(source + ": unknown key '" + name + "'" + suggestion(name));
     if (is_null(sec.second)) continue;
     if (!sec.second.IsMap()) throw ConfigError(name + ": expected a mapping of keys");
@@ -318,6 +360,9 @@ Config parse_config(const std::string& yaml_text, const std::string& source,
   }
   Config config;
   for (const auto& [key, node] : values) find_field(key)->read(config, node, key);
+  // A path section with neither a list nor path.n: the default log-spaced path (path.n: 0 is off).
+  const bool path_keys = values.lower_bound("path.") != values.lower_bound("path/");
+  if (path_keys && !values.count("path.n") && !config.path.enabled()) config.path.n = 20;
   config.validate();
   return config;
 }
@@ -327,6 +372,13 @@ std::string to_yaml(const Config& config) {
   e << YAML::BeginMap;
   std::string section;
   for (const auto& [key, field] : fields()) {
+    if (key.find('.') == std::string::npos) {  // top-level keys come last in the table
+      if (!section.empty()) e << YAML::EndMap;
+      section.clear();
+      e << YAML::Key << key << YAML::Value;
+      field.write(config, e);
+      continue;
+    }
     const std::string sec = key.substr(0, key.find('.'));
     if (sec != section) {
       if (!section.empty()) e << YAML::EndMap;
@@ -336,7 +388,8 @@ std::string to_yaml(const Config& config) {
     e << YAML::Key << key.substr(key.find('.') + 1) << YAML::Value;
     field.write(config, e);
   }
-  e << YAML::EndMap << YAML::EndMap;
+  if (!section.empty()) e << YAML::EndMap;
+  e << YAML::EndMap;
   return std::string(e.c_str()) + "\n";
 }
 

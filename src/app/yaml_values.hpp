@@ -68,6 +68,28 @@ inline std::vector<std::string> read_paths(const YAML::Node& node, const std::st
   return out;
 }
 
+// A number or a list of numbers; null = none.
+inline std::vector<double> read_numbers(const YAML::Node& node, const std::string& key) {
+  if (is_null(node)) return {};
+  if (node.IsScalar()) return {read_number(node, key)};
+  if (!node.IsSequence()) throw ConfigError(key + ": expected a number or a list of numbers");
+  std::vector<double> out;
+  for (size_t i = 0; i < node.size(); ++i) {
+    out.push_back(read_number(node[i], key + "[" + std::to_string(i) + "]"));
+  }
+  return out;
+}
+
+inline void emit_numbers(YAML::Emitter& e, const std::vector<double>& values) {
+  if (values.empty()) {
+    e << YAML::Null;
+    return;
+  }
+  e << YAML::Flow << YAML::BeginSeq;
+  for (double v : values) e << config_number(v);
+  e << YAML::EndSeq;
+}
+
 inline void emit_paths(YAML::Emitter& e, const std::vector<std::string>& paths) {
   if (paths.empty())
     e << YAML::Null;

@@ -51,6 +51,9 @@ struct OutputConfig {
   std::string model = "out/model.h5";
   std::string metrics = "out/metrics.jsonl";
   int log_every = 1;
+  std::string path;  // the path/CV table (CSV, or JSON lines for *.jsonl); empty = none
+  std::string
+      plots;  // prefix of the path/CV plots (<prefix>_cv.png, <prefix>_coef.png); empty = none
   void validate() const;
 };
 
@@ -78,6 +81,34 @@ struct EarlyStoppingConfig {
   void validate() const;
 };
 
+// path.* (README, "Regularization path and cross-validation"): one fit (off), an explicit list
+// of l2 or l1 values, or n values log-spaced from λ_max down to ratio·λ_max. Each fit starts from
+// the previous optimum.
+enum class PathPenalty { Auto, L2, L1 };  // auto: l1 when model.l1 > 0, else l2
+const char* to_string(PathPenalty penalty);
+
+struct PathConfig {
+  std::vector<double> l2, l1;  // explicit values (at most one list)
+  int n = 0;                   // log-spaced count; 0 with both lists empty = off
+  double ratio = 1e-4;         // the smallest penalty is ratio·λ_max
+  PathPenalty penalty = PathPenalty::Auto;
+  bool enabled() const { return !l2.empty() || !l1.empty() || n > 0; }
+  void validate() const;
+};
+
+// cv.*: k-fold cross-validation over the path (or the one penalty); folds = 0 is off.
+enum class CvRule { Min, OneSe };
+const char* to_string(CvRule rule);  // "min" | "one_se"
+
+struct CvConfig {
+  int folds = 0;
+  StopMetric metric = StopMetric::ValLogloss;
+  CvRule rule = CvRule::Min;
+  int seed = 0;  // mixes into the hash of a row's global index that assigns its fold
+  bool enabled() const { return folds > 0; }
+  void validate() const;
+};
+
 struct Config {
   DataConfig data;
   ModelConfig model;
@@ -85,6 +116,9 @@ struct Config {
   OutputConfig output;
   CheckpointConfig checkpoint;
   EarlyStoppingConfig early_stopping;
+  PathConfig path;
+  CvConfig cv;
+  bool inference = false;  // standard errors, z and p-values at the final model
 
   // The solver actually run: solver_for(solver.name, l1 > 0) (README, "Solvers").
   SolverKind effective_solver() const;
