@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "logreg/app/iteration_log.hpp"
+#include "logreg/app/path_table.hpp"
 #include "logreg/errors.hpp"
 #include "logreg/io/model_io.hpp"
 #include "logreg/version.hpp"
@@ -50,6 +51,36 @@ RankTimes rank_times(Communicator& comm, const TrainingRun& run, const RunEnd& e
                    {run.load_s, st.compute_s, st.comm_s, update_s, checkpoint_s, peak_rss_mb()});
 }
 
+// The path's models and, with CV, what chose the model (README, "Regularization path and
+// cross-validation"); the model's penalties are the chosen point's.
+void add_selection(ModelRecord& model, const Selection& s, CvRule rule) {
+  const PathPoint& chosen = s.points[static_cast<size_t>(s.chosen)];
+  model.l2 = chosen.l2;
+  model.l1 = chosen.l1;
+  const Index n = static_cast<Index>(s.points.size()), K = std::max(model.classes, 1);
+  const Index d = model.n_features;
+  ModelRecord::Path& path = model.path;
+  path.penalty = s.penalty;
+  path.source = s.source;
+  path.coef.resize(n, K * d);
+  path.intercept.resize(n, K);
+  for (Index i = 0; i < n; ++i) {
+    const Vec& t = s.points[static_cast<size_t>(i)].theta;
+    path.lambda.push_back(s.points[static_cast<size_t>(i)].lambda);
+    path.coef.row(i) = t.head(K * d).transpose();
+    path.intercept.row(i) = t.tail(K).transpose();
+    if (K > 1) path.intercept.row(i).array() -= t.tail(K).mean();
+  }
+  model.extra["path_index"] = s.chosen;
+  if (s.folds == 0) return;
+  model.extra["cv_folds"] = s.folds;
+  model.extra["cv_mean"] = chosen.cv_mean;
+  model.extra["cv_se"] = chosen.cv_se;
+  model.strings["cv_metric"] = to_string(s.metric);
+  model.strings["selected_by"] = std::string(to_string(rule)) + " mean " + to_string(s.metric) +
+                                 " over " + std::to_string(s.folds) + " folds";
+}
+
 ModelRecord model_record(const Config& config, const TrainingRun& run, const RunEnd& end,
                          const Vec& theta, const std::optional<EvalMetrics>& test) {
   const SolveResult& r = end.result;
@@ -89,6 +120,7 @@ ModelRecord model_record(const Config& config, const TrainingRun& run, const Run
     model.strings["selected_by"] =
         std::string("best ") + to_string(config.early_stopping.metric) + " on data.validation";
   }
+  if (end.selection) add_selection(model, *end.selection, config.cv.rule);
   if (test) {
     model.extra["test_logloss"] = test->log_loss;
     model.extra["test_accuracy"] = test->accuracy;
@@ -216,6 +248,11 @@ int finish_training(Communicator& comm, const Config& config, TrainingRun& run, 
     const ModelRecord model = model_record(config, run, end, theta, test);
     collectively(comm, [&] {
       if (root) write_model(config.output.model, model);
+    });
+  }
+  if (kept && end.selection && !config.output.path.empty()) {
+    collectively(comm, [&] {
+      if (root) write_path_table(config.output.path, *end.selection);
     });
   }
   if (root) {

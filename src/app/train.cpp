@@ -9,6 +9,7 @@
 #include "logreg/app/kernel_report.hpp"
 #include "logreg/app/periodic_checkpoint.hpp"
 #include "logreg/app/run_outputs.hpp"
+#include "logreg/app/selection.hpp"
 #include "logreg/app/training_setup.hpp"
 #include "logreg/app/validation_scoring.hpp"
 #include "logreg/errors.hpp"
@@ -74,6 +75,7 @@ int run_check(Communicator& comm, const Config& config, std::ostream& out) {
 // iteration log and periodic checkpoints, in that order (each sees what the ones before it did
 // at the same iteration); then the final checkpoint, the last log line and the outputs.
 int run_training(Communicator& comm, const Config& config, std::ostream& out) {
+  if (config.path.enabled() || config.cv.enabled()) return run_selection(comm, config, out);
   TrainingRun run = prepare_training(comm, config, out);
   const EarlyStoppingConfig& stopping = config.early_stopping;
   ValidationScorer scorer(run.validation.get(), *run.objective, config.output.log_every,

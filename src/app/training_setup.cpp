@@ -37,6 +37,7 @@ std::vector<std::unique_ptr<OutputLock>> claim_outputs(const Config& config, Fil
   }
   if (!config.checkpoint.path.empty())
     outputs.push_back({"checkpoint.path", config.checkpoint.path});
+  if (!config.output.path.empty()) outputs.push_back({"output.path", config.output.path});
   for (const auto& [key, path] : outputs) roles.output(key, path);
   roles.check();
   std::vector<std::unique_ptr<OutputLock>> locks;

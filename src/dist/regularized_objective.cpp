@@ -90,6 +90,14 @@ RegularizedObjective::RegularizedObjective(Communicator& comm, RegularizationPar
   global_rows_ = data.global_rows;
   map_ = CoordinateMap(features, classes, params_.fit_intercept, std::move(data.mean),
                        std::move(data.scale));
+  set_penalty(params_.l2, params_.l1);
+}
+
+void RegularizedObjective::set_penalty(double l2, double l1) {
+  params_.l2 = l2;
+  params_.l1 = l1;
+  params_.validate();
+  l1_weights_ = Vec();
   if (params_.l1 > 0) {
     l1_weights_ = Vec::Zero(dim());
     l1_weights_.head(map_.weights()).setConstant(params_.l1);

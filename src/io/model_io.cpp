@@ -78,6 +78,47 @@ void read_multinomial(const h5::File& f, ModelRecord& m) {
   }
 }
 
+// path_lambda (n,), path_coef (n, d) or (n, K, d), path_intercept (n,) or (n, K).
+void write_path(h5::File& f, const ModelRecord& m) {
+  const ModelRecord::Path& p = m.path;
+  if (p.lambda.empty()) return;
+  const auto n = static_cast<hsize_t>(p.lambda.size());
+  const auto k = static_cast<hsize_t>(p.intercept.cols());
+  const auto d = static_cast<hsize_t>(p.coef.cols()) / k;
+  if (static_cast<hsize_t>(p.coef.rows()) != n || static_cast<hsize_t>(p.intercept.rows()) != n) {
+    throw std::invalid_argument(
+        "write_model: the path's coef and intercept need one row per lambda");
+  }
+  h5::write_vector(f, "path_lambda", p.lambda.data(), n);
+  if (m.multinomial()) {
+    h5::write_array(f, "path_coef", p.coef.data(), {n, k, d});
+    h5::write_array(f, "path_intercept", p.intercept.data(), {n, k});
+  } else {
+    h5::write_array(f, "path_coef", p.coef.data(), {n, d});
+    h5::write_vector(f, "path_intercept", p.intercept.data(), n);
+  }
+  f.write_attribute("/", "path_penalty", p.penalty);
+  f.write_attribute("/", "path_coef_source", p.source);
+}
+
+void read_path(const h5::File& f, ModelRecord& m) {
+  if (!f.has_attribute("/", "path_penalty")) return;
+  ModelRecord::Path& p = m.path;
+  p.penalty = f.read_string_attribute("/", "path_penalty");
+  p.source = f.read_string_attribute("/", "path_coef_source");
+  p.lambda = h5::read_vector(f, "path_lambda");
+  const auto n = static_cast<Index>(p.lambda.size());
+  std::vector<hsize_t> dims;
+  std::vector<double> coef = h5::read_array(f, "path_coef", dims);
+  std::vector<double> b = h5::read_array(f, "path_intercept", dims);
+  const Index k = m.multinomial() ? m.classes : 1;
+  if (n == 0 || static_cast<Index>(b.size()) != n * k || coef.size() % (n * k) != 0) {
+    throw DataError(f.path() + ":/path_coef: shapes do not match path_lambda");
+  }
+  p.coef = Eigen::Map<RowMatrix<double>>(coef.data(), n, static_cast<Index>(coef.size()) / n);
+  p.intercept = Eigen::Map<RowMatrix<double>>(b.data(), n, k);
+}
+
 }  // namespace
 
 void write_model(const std::string& path, const ModelRecord& m) {
@@ -102,6 +143,7 @@ void write_model(const std::string& path, const ModelRecord& m) {
     f.write_attribute("/", "l1", m.l1);
     f.write_attribute("/", "n_samples", std::vector<int64_t>{m.n_samples});
     f.write_attribute("/", "n_features", std::vector<int64_t>{m.n_features});
+    write_path(f, m);
     for (const auto& [k, v] : m.extra) f.write_attribute("/", k, v);
     for (const auto& [k, v] : m.strings) f.write_attribute("/", k, v);
   });
@@ -132,6 +174,7 @@ ModelRecord read_model(const std::string& path) {
   if (f.has_attribute("/", "l2")) m.l2 = f.read_double_attribute("/", "l2");
   if (f.has_attribute("/", "l1")) m.l1 = f.read_double_attribute("/", "l1");
   if (f.has_attribute("/", "n_samples")) m.n_samples = f.read_int_attribute("/", "n_samples")[0];
+  read_path(f, m);
   return m;
 }
 

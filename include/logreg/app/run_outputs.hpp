@@ -8,6 +8,7 @@
 #include <string>
 
 #include "logreg/app/config.hpp"
+#include "logreg/app/selection.hpp"
 #include "logreg/app/training_setup.hpp"
 #include "logreg/io/checkpoint.hpp"
 
@@ -21,6 +22,7 @@ struct RunEnd {
   double log_s = 0.0;             // spent writing the iteration log
   double eval_s = 0.0;            // spent scoring on the validation data
   std::string checkpoint_error;   // the final checkpoint failed though the model was kept
+  const Selection* selection = nullptr;  // a path or cross-validation job (selection.hpp)
 
   // A fresh start from which no step decreased the objective: the "model" would be the
   // starting point, which is no fit at all (e.g. features so large every trial step overflows).

@@ -47,6 +47,7 @@ class DistributedObjective final : public RegularizedObjective {
 
   Index features() const { return local_->features(); }
   const LocalObjective& local() const { return *local_; }
+  const Shard& shard() const override { return local_->shard(); }
 
  private:
   // The pass helpers, shared with the line and Hessian classes (distributed_objective.cpp).

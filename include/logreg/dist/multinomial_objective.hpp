@@ -41,6 +41,7 @@ class MultinomialObjective final : public RegularizedObjective {
   int classes() const { return local_->classes(); }
   Index features() const { return local_->features(); }
   const LocalMultinomial& local() const { return *local_; }
+  const Shard& shard() const override { return local_->shard(); }
 
  private:
   friend class MultinomialHessian;

@@ -36,6 +36,9 @@ class RegularizedObjective : public TrainingObjective {
   // Polled before every reduce; true on any rank makes interrupted() true on all after it.
   void set_stop_source(std::function<bool()> source) override { stop_source_ = std::move(source); }
 
+  void set_penalty(double l2, double l1) override;
+  Index intercepts() const override { return dim() - map_.weights(); }
+
   // θ = A x in original units (coordinate_map.hpp).
   Vec to_model(const Vec& x) const override { return map_.to_model(x); }
   // x = A⁻¹ θ (for warm starts and resuming from a model).

@@ -6,6 +6,7 @@
 
 #include <functional>
 
+#include "logreg/core/shard.hpp"
 #include "logreg/solvers/objective.hpp"
 
 namespace logreg {
@@ -30,6 +31,13 @@ class TrainingObjective : public Objective {
   virtual const ObjectiveStats& stats() const = 0;
   // Polled before every reduce; true on any rank makes interrupted() true on all after it.
   virtual void set_stop_source(std::function<bool()> source) = 0;
+  // Changes the penalty for the next fits (a regularization path): model.l2 and model.l1 as
+  // documented in the README ("Regularization path and cross-validation"). Both >= 0.
+  virtual void set_penalty(double l2, double l1) = 0;
+  // This rank's training rows (cross-validation's fold passes read them in place).
+  virtual const Shard& shard() const = 0;
+  // How many solver coordinates are intercepts (the last ones of x): 0 without an intercept.
+  virtual Index intercepts() const = 0;
 };
 
 }  // namespace logreg

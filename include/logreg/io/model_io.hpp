@@ -30,6 +30,15 @@ struct ModelRecord {
   double l1 = 0.0;
   Index n_samples = 0;
   Index n_features = 0;
+  // A regularization path (README, "Regularization path and cross-validation"): per fit its
+  // penalty value, coefficients and intercepts in fitting order. Empty `lambda`: none.
+  struct Path {
+    std::string penalty;          // "l2" or "l1": the penalty swept
+    std::string source;           // what the coefficients are ("fit on all rows", ...)
+    std::vector<double> lambda;   // n
+    RowMatrix<double> coef;       // n × (K·d), K = 1 for a binomial model
+    RowMatrix<double> intercept;  // n × K
+  } path;
   std::map<std::string, double> extra;         // further numeric attributes (e.g. test metrics)
   std::map<std::string, std::string> strings;  // further string attributes
 

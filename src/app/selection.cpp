@@ -1,0 +1,251 @@
+// Model selection in one job (include/logreg/app/selection.hpp; README, "Regularization path
+// and cross-validation").
+#include "logreg/app/selection.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <ostream>
+
+#include "logreg/app/run_outputs.hpp"
+#include "logreg/app/signals.hpp"
+#include "logreg/app/training_setup.hpp"
+#include "logreg/dist/folds_objective.hpp"
+#include "logreg/dist/penalty_path.hpp"
+#include "logreg/errors.hpp"
+
+namespace logreg {
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+long passes(const ObjectiveStats& s) { return s.evaluations + s.hessian_products; }
+
+double nonzeros(const Vec& theta, Index weights) {
+  return static_cast<double>((theta.head(weights).array() != 0.0).count());
+}
+
+FoldMetric fold_metric(StopMetric m) {
+  switch (m) {
+    case StopMetric::ValAuc:
+      return FoldMetric::Auc;
+    case StopMetric::ValAccuracy:
+      return FoldMetric::Accuracy;
+    default:
+      return FoldMetric::LogLoss;
+  }
+}
+
+// Fits one penalty from x; the solver is the config's, or OWL-QN with an l1 term.
+SolveResult fit_one(TrainingObjective& obj, const Config& config, const PathPoint& at, Vec x) {
+  obj.set_penalty(at.l2, at.l1);
+  SolverParams params = config.solver;
+  params.name = solver_for(config.solver.name, at.l1 > 0);
+  if (params.name == SolverKind::Owlqn && at.l1 <= 0) params.name = SolverKind::Lbfgs;
+  SolverState start;
+  start.solver = to_string(params.name);
+  start.x = std::move(x);
+  return minimize(obj, start, params, [](const IterationReport&) { return true; });
+}
+
+// Throws for the ends a path cannot go on from; an interrupt is returned to the caller.
+void check_fit(const SolveResult& r, const PathPoint& at) {
+  if (r.status == SolverStatus::NonFinite) {
+    throw Error(kExitNumerical, "path: the fit at l2 = " + config_number(at.l2) + ", l1 = " +
+                                    config_number(at.l1) + " ended with " + to_string(r.status) +
+                                    " (try model.standardize: true or a larger path.ratio)");
+  }
+}
+
+// One line per fit; n = 0 marks the refit on all rows.
+void print_point(const Selection& s, size_t i, size_t n, std::ostream& out) {
+  const PathPoint& p = s.points[i];
+  char line[256], head[32];
+  if (n > 0)
+    std::snprintf(head, sizeof head, "path %2zu/%zu", i + 1, n);
+  else
+    std::snprintf(head, sizeof head, "refit (all rows)");
+  std::snprintf(line, sizeof line,
+                "%s  %s %.4e  iterations %4d  passes %5ld  objective %.10e  nnz %.1f", head,
+                s.penalty.c_str(), p.lambda, p.iterations, p.passes, p.objective, p.nnz);
+  out << line;
+  if (!p.cv.empty()) {
+    std::snprintf(line, sizeof line, "  cv %s %.6f +- %.6f", to_string(s.metric), p.cv_mean,
+                  p.cv_se);
+    out << line;
+  }
+  out << "\n";
+  out.flush();
+}
+
+void summarize_folds(PathPoint& p) {
+  const double k = static_cast<double>(p.cv.size());
+  double sum = 0.0, sq = 0.0;
+  for (double v : p.cv) sum += v;
+  p.cv_mean = sum / k;
+  for (double v : p.cv) sq += (v - p.cv_mean) * (v - p.cv_mean);
+  p.cv_sd = k > 1 ? std::sqrt(sq / (k - 1)) : 0.0;
+  p.cv_se = p.cv_sd / std::sqrt(k);
+}
+
+// The K fold-models over every point, from the intercept-only start; fills each point's fit and
+// scores. Returns false when interrupted.
+bool fit_folds(Communicator& comm, const Config& config, TrainingRun& run, const Vec& start,
+               Selection& s, std::ostream& out) {
+  const int K = config.cv.folds;
+  FoldsObjective folds(run.objective->shard(), K, config.cv.seed, comm, config.model);
+  folds.set_stop_source(stop_requested);
+  const Vec theta0 = run.objective->to_model(start);
+  const Index d = run.features();
+  RowMatrix<double> tiled(K, d);
+  for (int k = 0; k < K; ++k) tiled.row(k) = theta0.head(d).transpose();
+  Vec theta_all(K * (d + 1));
+  theta_all.head(K * d) = Eigen::Map<const Vec>(tiled.data(), K * d);
+  theta_all.tail(K).setConstant(theta0[d]);
+  Vec x = folds.from_model(theta_all);
+  for (size_t i = 0; i < s.points.size(); ++i) {
+    PathPoint& p = s.points[i];
+    const long before = passes(folds.stats());
+    const SolveResult r = fit_one(folds, config, p, x);
+    if (r.status == SolverStatus::Interrupted || folds.interrupted()) return false;
+    check_fit(r, p);
+    x = r.point.x;
+    p.iterations = r.iterations;
+    p.objective = r.objective / K;
+    p.theta = Vec::Zero(d + 1);
+    p.nnz = 0.0;
+    for (int k = 0; k < K; ++k) {
+      const Vec m = folds.fold_model(x, k);
+      p.theta += m / K;
+      p.nnz += nonzeros(m, d) / K;
+    }
+    p.cv = folds.score(x, fold_metric(config.cv.metric));
+    p.passes = passes(folds.stats()) - before + 1;  // + the scoring pass
+    summarize_folds(p);
+    if (comm.is_root()) print_point(s, i, s.points.size(), out);
+  }
+  ObjectiveStats& total = const_cast<ObjectiveStats&>(run.objective->stats());
+  total.compute_s += folds.stats().compute_s;
+  total.comm_s += folds.stats().comm_s;
+  total.evaluations += folds.stats().evaluations;
+  total.hessian_products += folds.stats().hessian_products;
+  return true;
+}
+
+// The path on all rows; the last fit's result is the run's. Returns false when interrupted.
+bool fit_all_rows(Communicator& comm, const Config& config, TrainingRun& run, Vec x, Selection& s,
+                  SolveResult& last, std::ostream& out, bool refit = false) {
+  TrainingObjective& obj = *run.objective;
+  for (size_t i = 0; i < s.points.size(); ++i) {
+    PathPoint& p = s.points[i];
+    const long before = passes(obj.stats());
+    last = fit_one(obj, config, p, x);
+    if (last.status == SolverStatus::Interrupted || obj.interrupted()) return false;
+    check_fit(last, p);
+    x = last.point.x;
+    p.iterations = last.iterations;
+    p.passes = passes(obj.stats()) - before;
+    p.objective = last.objective;
+    p.theta = obj.to_model(x);
+    const Index d = run.features();
+    p.nnz = nonzeros(p.theta, p.theta.size() - p.theta.size() / (d + 1));
+    if (comm.is_root()) print_point(s, i, refit ? 0 : s.points.size(), out);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool sweeps_l1(const Config& c) {
+  if (!c.path.l1.empty()) return true;
+  if (!c.path.l2.empty()) return false;
+  if (c.path.penalty == PathPenalty::Auto) return c.model.l1 > 0;
+  return c.path.penalty == PathPenalty::L1;
+}
+
+std::vector<double> path_values(const Config& c, double l1_max) {
+  const bool l1 = sweeps_l1(c);
+  std::vector<double> v = l1 ? c.path.l1 : c.path.l2;
+  if (!c.path.enabled()) return {l1 ? c.model.l1 : c.model.l2};
+  if (v.empty()) {
+    const double max = l1 ? l1_max : kRidgeFactor * l1_max;
+    if (!(max > 0)) {
+      throw DataError(
+          "path: lambda_max is 0 (no feature's gradient is non-zero at the intercept-only "
+          "model); give explicit values in path.l2 or path.l1");
+    }
+    return log_spaced(max, c.path.ratio, c.path.n);
+  }
+  std::sort(v.begin(), v.end(), std::greater<>());
+  return v;
+}
+
+int choose_point(const std::vector<PathPoint>& points, StopMetric metric, CvRule rule) {
+  const bool lower = metric == StopMetric::ValLogloss;
+  int best = 0;
+  for (int i = 1; i < static_cast<int>(points.size()); ++i) {
+    const double a = points[static_cast<size_t>(i)].cv_mean;
+    const double b = points[static_cast<size_t>(best)].cv_mean;
+    if (lower ? a < b : a > b) best = i;
+  }
+  if (rule == CvRule::Min) return best;
+  const PathPoint& b = points[static_cast<size_t>(best)];
+  const double bound = lower ? b.cv_mean + b.cv_se : b.cv_mean - b.cv_se;
+  for (int i = 0; i <= best; ++i) {  // largest penalty first
+    const double m = points[static_cast<size_t>(i)].cv_mean;
+    if (lower ? m <= bound : m >= bound) return i;
+  }
+  return best;
+}
+
+int run_selection(Communicator& comm, const Config& config, std::ostream& out) {
+  TrainingRun run = prepare_training(comm, config, out);
+  if (config.cv.enabled() && run.classes.family == Family::Multinomial) {
+    throw ConfigError("cv: cross-validation supports the binomial family only (the labels have " +
+                      std::to_string(run.classes.classes) + " classes)");
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  const PathStart start = path_start(*run.objective);
+  Selection s;
+  s.penalty = sweeps_l1(config) ? "l1" : "l2";
+  for (double v : path_values(config, start.l1_max)) {
+    PathPoint p;
+    p.lambda = v;
+    p.l2 = s.penalty == "l1" ? config.model.l2 : v;
+    p.l1 = s.penalty == "l1" ? v : config.model.l1;
+    s.points.push_back(p);
+  }
+  const Vec x0 = run.start.x.isZero() ? start.x : run.start.x;  // model.init when given
+  RunEnd end;
+  bool done = false;
+  if (config.cv.enabled()) {
+    s.folds = config.cv.folds;
+    s.metric = config.cv.metric;
+    s.source = "mean of the " + std::to_string(s.folds) + " fold-models";
+    done = fit_folds(comm, config, run, x0, s, out);
+    if (done) {
+      s.chosen = choose_point(s.points, s.metric, config.cv.rule);
+      // The refit starts from the mean of the fold-models at the chosen penalty: close to the
+      // optimum on all rows, so it takes a few iterations.
+      Selection refit = s;
+      refit.points = {s.points[static_cast<size_t>(s.chosen)]};
+      done = fit_all_rows(comm, config, run, run.objective->from_model(refit.points[0].theta),
+                          refit, end.result, out, true);
+    }
+  } else {
+    s.source = "fit on all rows";
+    done = fit_all_rows(comm, config, run, x0, s, end.result, out);
+    s.chosen = static_cast<int>(s.points.size()) - 1;
+  }
+  if (!done) end.result.status = SolverStatus::Interrupted;
+  end.train_s = seconds_since(t0);
+  end.selection = &s;
+  return finish_training(comm, config, run, end, out);
+}
+
+}  // namespace logreg

@@ -1,0 +1,219 @@
+// FoldsObjective (include/logreg/dist/folds_objective.hpp): each pass computes the K fold-models'
+// sums in one sweep over the rows (LocalFolds) and reduces them once; each model's sums are
+// divided by the weight of its own training rows.
+#include "logreg/dist/folds_objective.hpp"
+
+#include <limits>
+
+#include "logreg/core/evaluation.hpp"
+#include "logreg/errors.hpp"
+#include "reduce_layout.hpp"
+#include "scoped_timer.hpp"
+
+namespace logreg {
+
+namespace {
+
+constexpr Index kBins = 1 << 16;  // as DistributedEvaluator's AUC histograms
+
+// The moments of all rows from the fold-models' (each row is in K − 1 training sets).
+double full_moments(const LocalFolds& folds, VecRef sum, VecRef sum_sq) {
+  RowMatrix<double> s, sq;
+  const Vec w = folds.moments(s, sq);
+  const double share = 1.0 / (folds.folds() - 1);
+  sum = s.colwise().sum().transpose() * share;
+  sum_sq = sq.colwise().sum().transpose() * share;
+  return w.sum() * share;
+}
+
+}  // namespace
+
+FoldsObjective::FoldsObjective(const Shard& shard, int folds, int seed, Communicator& comm,
+                               RegularizationParams params)
+    : RegularizedObjective(comm, params, folds, shard, shard.features,
+                           [&](VecRef sum, VecRef sum_sq) {
+                             return full_moments(LocalFolds(shard, folds, seed), sum, sum_sq);
+                           }),
+      local_(std::make_unique<LocalFolds>(shard, folds, seed)) {
+  // S_k: the weight of model k's training rows, reduced once.
+  Vec w = Vec::Zero(folds);
+  const Vec& s = shard.weight;
+  for (Index i = 0; i < shard.rows(); ++i) {
+    const double si = s.size() ? s[i] : 1.0;
+    w.array() += si;
+    w[local_->fold()[static_cast<size_t>(i)]] -= si;
+  }
+  comm_.allreduce_sum({w.data(), static_cast<size_t>(w.size())});
+  for (int k = 0; k < folds; ++k) {
+    if (!(w[k] > 0)) {
+      throw DataError("cv: fold-model " + std::to_string(k) +
+                      " has no training rows with positive weight (too few rows for " +
+                      std::to_string(folds) + " folds)");
+    }
+  }
+  model_weight_ = w;
+}
+
+void FoldsObjective::per_model(Vec& sums) const {
+  if (sums.size() == 0) return;
+  const Index K = folds(), d = local_->features();
+  for (Index k = 0; k < K; ++k) {
+    sums.segment(k * d, d) /= model_weight_[k];
+    sums[K * d + k] /= model_weight_[k];
+  }
+}
+
+Vec FoldsObjective::scaled(Vec raw) const {
+  per_model(raw);
+  return map_.pullback(raw);
+}
+
+Vec FoldsObjective::diagonal_from(Vec hdiag, Vec hsums) const {
+  per_model(hdiag);
+  per_model(hsums);
+  return solver_diagonal(hdiag, hsums);
+}
+
+Point FoldsObjective::point(const Vec& x, const Vec& losses, Vec raw) const {
+  Point p;
+  p.x = x;
+  p.f = losses.cwiseQuotient(model_weight_).sum() + penalty(x);
+  p.g = scaled(std::move(raw));
+  add_penalty_gradient(p.x, p.g);
+  return p;
+}
+
+double FoldsObjective::loss_part(const Point& p) const { return (p.f - penalty(p.x)) / folds(); }
+
+Point FoldsObjective::evaluate(const Vec& x) {
+  const ReduceLayout layout({.raw = local_->parameters(), .loss = folds()});
+  Vec buf = layout.buffer();
+  timed(stats_.compute_s,
+        [&] { local_->loss_grad(to_model(x), layout.raw.of(buf), layout.loss.of(buf), nullptr); });
+  ++stats_.evaluations;
+  reduce(buf);
+  return point(x, layout.loss.of(buf), layout.raw.of(buf));
+}
+
+// One pass and one reduce: the gradient, the losses, diag(H) and (when centering) X̂ᵀD_k.
+Point FoldsObjective::evaluate_with_diagonal(const Vec& x, Vec& diagonal) {
+  const Index n = local_->parameters();
+  const ReduceLayout layout(
+      {.raw = n, .loss = folds(), .diagonal = n, .column_sums = centered() ? n : 0});
+  Vec buf = layout.buffer();
+  RowMatrix<double> Z;
+  timed(stats_.compute_s, [&] {
+    local_->loss_grad(to_model(x), layout.raw.of(buf), layout.loss.of(buf), &Z);
+    local_->curvature(Z, layout.diagonal.of(buf), layout.column_sums.of(buf));
+  });
+  ++stats_.evaluations;
+  reduce(buf);
+  diagonal = diagonal_from(layout.diagonal.of(buf), layout.column_sums.of(buf));
+  return point(x, layout.loss.of(buf), layout.raw.of(buf));
+}
+
+// Hv per fold-model at the margins of the point it was made at (one pass to get them).
+class FoldsHessian final : public HessianOperator {
+ public:
+  FoldsHessian(FoldsObjective& obj, const Point& at) : obj_(obj) {
+    Vec grad(obj.local_->parameters()), losses(obj.folds());
+    timed(obj.stats_.compute_s,
+          [&] { obj.local_->loss_grad(obj.to_model(at.x), grad, losses, &Z_); });
+  }
+
+  void apply(const Vec& v, Vec& out) override {
+    const ReduceLayout layout({.raw = obj_.local_->parameters()});
+    Vec buf = layout.buffer();
+    timed(obj_.stats_.compute_s,
+          [&] { obj_.local_->hessian_product(Z_, obj_.to_model(v), layout.raw.of(buf)); });
+    ++obj_.stats_.hessian_products;
+    obj_.reduce(buf);
+    out = obj_.scaled(layout.raw.of(buf));
+    obj_.add_penalty_gradient(v, out);
+  }
+
+  Vec diagonal() override {
+    const Index n = obj_.local_->parameters();
+    const ReduceLayout layout({.diagonal = n, .column_sums = obj_.centered() ? n : 0});
+    Vec buf = layout.buffer();
+    timed(obj_.stats_.compute_s,
+          [&] { obj_.local_->curvature(Z_, layout.diagonal.of(buf), layout.column_sums.of(buf)); });
+    obj_.reduce(buf);
+    return obj_.diagonal_from(layout.diagonal.of(buf), layout.column_sums.of(buf));
+  }
+
+ private:
+  FoldsObjective& obj_;
+  RowMatrix<double> Z_;
+};
+
+std::unique_ptr<HessianOperator> FoldsObjective::hessian_at(const Point& at) {
+  return std::make_unique<FoldsHessian>(*this, at);
+}
+
+Vec FoldsObjective::fold_model(const Vec& x, int k) const {
+  const Vec theta = to_model(x);
+  const Index K = folds(), d = local_->features();
+  Vec m(d + 1);
+  m.head(d) = theta.segment(k * d, d);
+  m[d] = theta[K * d + k];
+  return m;
+}
+
+std::vector<double> FoldsObjective::score(const Vec& x, FoldMetric metric) {
+  const Index K = folds(), n = local_->rows();
+  RowMatrix<double> Z;
+  Vec grad(local_->parameters()), losses(K);
+  timed(stats_.compute_s, [&] { local_->loss_grad(to_model(x), grad, losses, &Z); });
+  ++stats_.evaluations;
+  // Each fold's held-out rows: their margins under the fold's model, and labels.
+  std::vector<std::vector<double>> z(static_cast<size_t>(K)), y(static_cast<size_t>(K));
+  for (Index i = 0; i < n; ++i) {
+    const int f = local_->fold()[static_cast<size_t>(i)];
+    z[static_cast<size_t>(f)].push_back(Z(i, f));
+    y[static_cast<size_t>(f)].push_back(local_->shard().y[i]);
+  }
+  auto view = [](std::vector<double>& v) {
+    return Eigen::Map<Vec>(v.data(), static_cast<Index>(v.size()));
+  };
+  Vec sums = Vec::Zero(3 * K);
+  const double inf = std::numeric_limits<double>::infinity();
+  Vec range = Vec::Constant(2 * K, -inf);
+  for (Index k = 0; k < K; ++k) {
+    auto zk = view(z[static_cast<size_t>(k)]);
+    const MetricSums m = metric_sums(zk, view(y[static_cast<size_t>(k)]));
+    sums.segment(3 * k, 3) << m.log_loss, m.correct, m.rows;
+    if (zk.size()) range.segment(2 * k, 2) << zk.maxCoeff(), -zk.minCoeff();
+  }
+  timed(stats_.comm_s, [&] {
+    comm_.allreduce_sum({sums.data(), static_cast<size_t>(sums.size())});
+    if (metric == FoldMetric::Auc)
+      comm_.allreduce_max({range.data(), static_cast<size_t>(range.size())});
+  });
+  std::vector<double> out(static_cast<size_t>(K));
+  if (metric != FoldMetric::Auc) {
+    for (Index k = 0; k < K; ++k) {
+      const double rows = sums[3 * k + 2];
+      out[static_cast<size_t>(k)] =
+          (metric == FoldMetric::LogLoss ? sums[3 * k] : sums[3 * k + 1]) / rows;
+    }
+    return out;
+  }
+  Vec hist = Vec::Zero(2 * kBins * K);
+  for (Index k = 0; k < K; ++k) {
+    margin_histogram(view(z[static_cast<size_t>(k)]), view(y[static_cast<size_t>(k)]),
+                     -range[2 * k + 1], range[2 * k], hist.segment(2 * k * kBins, kBins),
+                     hist.segment((2 * k + 1) * kBins, kBins));
+  }
+  timed(stats_.comm_s, [&] {
+    comm_.allreduce_sum({hist.data(), static_cast<size_t>(hist.size())});
+  });
+  for (Index k = 0; k < K; ++k) {
+    double bound = 0.0;
+    out[static_cast<size_t>(k)] = auc_from_histogram(
+        hist.segment(2 * k * kBins, kBins), hist.segment((2 * k + 1) * kBins, kBins), &bound);
+  }
+  return out;
+}
+
+}  // namespace logreg
