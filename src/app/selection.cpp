@@ -41,16 +41,58 @@ FoldMetric fold_metric(StopMetric m) {
   }
 }
 
-// Fits one penalty from x; the solver is the config's, or OWL-QN with an l1 term.
-SolveResult fit_one(TrainingObjective& obj, const Config& config, const PathPoint& at, Vec x) {
+SolverKind solver_at(const Config& config, const PathPoint& at) {
+  const SolverKind kind = solver_for(config.solver.name, at.l1 > 0);
+  return kind == SolverKind::Owlqn && at.l1 <= 0 ? SolverKind::Lbfgs : kind;
+}
+
+// Fits one penalty from `start` (x, and the history carried from the previous fit).
+SolveResult fit_one(TrainingObjective& obj, const Config& config, const PathPoint& at,
+                    const SolverState& start) {
   obj.set_penalty(at.l2, at.l1);
   SolverParams params = config.solver;
-  params.name = solver_for(config.solver.name, at.l1 > 0);
-  if (params.name == SolverKind::Owlqn && at.l1 <= 0) params.name = SolverKind::Lbfgs;
-  SolverState start;
-  start.solver = to_string(params.name);
-  start.x = std::move(x);
+  params.name = solver_at(config, at);
+  params.final_state = true;
   return minimize(obj, start, params, [](const IterationReport&) { return true; });
+}
+
+// The next fit's start: with the same quasi-Newton solver the previous fit's state, its
+// curvature pairs corrected for the change of l2 (y += Δl2·s on the weights: exact, as the
+// penalty's Hessian is l2·I there; l1 does not enter them) and its preconditioner kept; else x
+// alone. Restarting L-BFGS without its history cost as many passes as a cold start.
+SolverState next_start(const SolveResult& r, const PathPoint& from, const PathPoint& to,
+                       const Config& config, const Vec& loss_diagonal, Index weights) {
+  SolverState next;
+  const SolverKind kind = solver_at(config, to);
+  next.solver = to_string(kind);
+  next.x = r.point.x;
+  const bool quasi_newton = kind == SolverKind::Lbfgs || kind == SolverKind::Owlqn;
+  if (!quasi_newton || r.state.solver != next.solver) return next;
+  next = r.state;
+  next.iteration = 0;
+  const double dl2 = to.l2 - from.l2;
+  const int pairs = static_cast<int>(next.scalars["pairs"]);
+  for (int i = 0; i < pairs; ++i) {
+    const Vec& s = next.vectors.at("s" + std::to_string(i));
+    next.vectors.at("y" + std::to_string(i)).head(weights) += dl2 * s.head(weights);
+  }
+  if (kind == SolverKind::Lbfgs) {  // the preconditioner diag(∇²f(0))⁻¹ at the new l2
+    Vec diag = loss_diagonal;
+    diag.head(weights).array() += to.l2;
+    const Vec inv = lbfgs_scaling(std::move(diag));
+    next.scalars["preconditioned"] = inv.size() ? 1.0 : 0.0;
+    next.vectors.erase("inv_diag");
+    if (inv.size()) next.vectors["inv_diag"] = inv;
+  }
+  return next;
+}
+
+// diag(∇²f(0)) of the loss part alone (one pass), for the preconditioner of each penalty.
+Vec loss_diagonal(TrainingObjective& obj) {
+  obj.set_penalty(0.0, 0.0);
+  Vec diag;
+  obj.evaluate_with_diagonal(Vec::Zero(obj.dim()), diag);
+  return diag;
 }
 
 // Throws for the ends a path cannot go on from; an interrupt is returned to the caller.
@@ -107,14 +149,19 @@ bool fit_folds(Communicator& comm, const Config& config, TrainingRun& run, const
   Vec theta_all(K * (d + 1));
   theta_all.head(K * d) = Eigen::Map<const Vec>(tiled.data(), K * d);
   theta_all.tail(K).setConstant(theta0[d]);
-  Vec x = folds.from_model(theta_all);
+  const Index weights = folds.dim() - folds.intercepts();
+  const bool lbfgs = config.effective_solver() == SolverKind::Lbfgs;
+  const Vec diag = lbfgs && s.points.size() > 1 ? loss_diagonal(folds) : Vec();
+  SolverState state;
+  state.solver = to_string(solver_at(config, s.points[0]));
+  state.x = folds.from_model(theta_all);
   for (size_t i = 0; i < s.points.size(); ++i) {
     PathPoint& p = s.points[i];
     const long before = passes(folds.stats());
-    const SolveResult r = fit_one(folds, config, p, x);
+    const SolveResult r = fit_one(folds, config, p, state);
     if (r.status == SolverStatus::Interrupted || folds.interrupted()) return false;
     check_fit(r, p);
-    x = r.point.x;
+    const Vec& x = r.point.x;
     p.iterations = r.iterations;
     p.objective = r.objective / K;
     p.theta = Vec::Zero(d + 1);
@@ -128,6 +175,9 @@ bool fit_folds(Communicator& comm, const Config& config, TrainingRun& run, const
     p.passes = passes(folds.stats()) - before + 1;  // + the scoring pass
     summarize_folds(p);
     if (comm.is_root()) print_point(s, i, s.points.size(), out);
+    if (i + 1 < s.points.size()) {
+      state = next_start(r, p, s.points[i + 1], config, diag, weights);
+    }
   }
   ObjectiveStats& total = const_cast<ObjectiveStats&>(run.objective->stats());
   total.compute_s += folds.stats().compute_s;
@@ -141,13 +191,19 @@ bool fit_folds(Communicator& comm, const Config& config, TrainingRun& run, const
 bool fit_all_rows(Communicator& comm, const Config& config, TrainingRun& run, Vec x, Selection& s,
                   SolveResult& last, std::ostream& out, bool refit = false) {
   TrainingObjective& obj = *run.objective;
+  const Index weights = obj.dim() - obj.intercepts();
+  const bool lbfgs = config.effective_solver() == SolverKind::Lbfgs;
+  const Vec diag = lbfgs && s.points.size() > 1 ? loss_diagonal(obj) : Vec();
+  SolverState state;
+  state.solver = to_string(solver_at(config, s.points[0]));
+  state.x = std::move(x);
   for (size_t i = 0; i < s.points.size(); ++i) {
     PathPoint& p = s.points[i];
     const long before = passes(obj.stats());
-    last = fit_one(obj, config, p, x);
+    last = fit_one(obj, config, p, state);
     if (last.status == SolverStatus::Interrupted || obj.interrupted()) return false;
     check_fit(last, p);
-    x = last.point.x;
+    const Vec& x = last.point.x;
     p.iterations = last.iterations;
     p.passes = passes(obj.stats()) - before;
     p.objective = last.objective;
@@ -155,6 +211,9 @@ bool fit_all_rows(Communicator& comm, const Config& config, TrainingRun& run, Ve
     const Index d = run.features();
     p.nnz = nonzeros(p.theta, p.theta.size() - p.theta.size() / (d + 1));
     if (comm.is_root()) print_point(s, i, refit ? 0 : s.points.size(), out);
+    if (i + 1 < s.points.size()) {
+      state = next_start(last, p, s.points[i + 1], config, diag, weights);
+    }
   }
   return true;
 }

@@ -116,3 +116,9 @@ SolveResult minimize_lbfgs(Objective& obj, const SolverState& start, const Solve
 }
 
 }  // namespace logreg::detail
+
+namespace logreg {
+
+Vec lbfgs_scaling(Vec diagonal) { return detail::jacobi_scaling(std::move(diagonal)); }
+
+}  // namespace logreg

@@ -65,6 +65,10 @@ struct SolveResult {
   double grad_norm = 0.0;
 };
 
+// L-BFGS's preconditioner from diag(∇²f(0)): its inverse when the diagonal is far from uniform,
+// else empty (the state's inv_diag; a regularization path sets it per penalty).
+Vec lbfgs_scaling(Vec diagonal);
+
 // Minimizes from `start` (start.x, plus solver history when resuming a checkpoint).
 SolveResult minimize(Objective& objective, const SolverState& start, const SolverParams& params,
                      const Observer& observer);
