@@ -1,9 +1,11 @@
-# cmake --install: the tools, the library and its headers, the Slurm template, the example
-# configs and the docs under one prefix, with a CMake package (find_package(logreg), target
-# logreg::logreg) and a pkg-config file (logreg.pc) for programs that link the library.
+# cmake --install: the tools (with the plot script logreg_plot_path), the library and its headers,
+# the Slurm template, the example configs and the docs under one prefix, with a CMake package
+# (find_package(logreg), target logreg::logreg) and a pkg-config file (logreg.pc) for programs that
+# link the library.
 include(CMakePackageConfigHelpers)
 
 install(TARGETS logreg_dist logreg_data RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(PROGRAMS ${PROJECT_BINARY_DIR}/logreg_plot_path DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS logreg EXPORT logregTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/logreg DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(PROGRAMS ${PROJECT_SOURCE_DIR}/scripts/slurm/logreg_dist.sbatch
