@@ -3,9 +3,11 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <iostream>
 #include <ostream>
 
 #include "logreg/app/iteration_log.hpp"
+#include "logreg/app/path_plots.hpp"
 #include "logreg/app/path_table.hpp"
 #include "logreg/errors.hpp"
 #include "logreg/io/model_io.hpp"
@@ -260,6 +262,12 @@ int finish_training(Communicator& comm, const Config& config, TrainingRun& run, 
     print_outcome(config, run, end, times, test, out);
   }
   collectively(comm, [&] { run.metrics->commit(); });
+  // The plots are a convenience drawn from the files just written: a failure is one warning,
+  // never a failed run (path_plots.hpp).
+  if (root && kept && end.selection && !config.output.plots.empty()) {
+    out.flush();
+    draw_path_plots(config.output.path, config.output.model, config.output.plots, std::cerr);
+  }
   if (!end.checkpoint_error.empty()) {
     if (root) {
       std::fprintf(
