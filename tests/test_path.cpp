@@ -209,6 +209,7 @@ TEST(PathTable, CsvAndJsonLinesCarryTheFolds) {
     PathPoint p;
     p.lambda = p.l2 = 1.0 / (i + 1);
     p.iterations = 3 + i;
+    p.status = "converged";
     p.passes = 5;
     p.cv = {0.8, 0.9};
     p.cv_mean = 0.85;
@@ -217,11 +218,13 @@ TEST(PathTable, CsvAndJsonLinesCarryTheFolds) {
   const std::string csv = path_table(s, false);
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
             "index,penalty,lambda,l2,l1,iterations,passes,objective,nnz,metric,cv_mean,cv_sd,"
-            "cv_se,cv_fold_0,cv_fold_1,selected");
+            "cv_se,cv_fold_0,cv_fold_1,selected,status");
   EXPECT_NE(csv.find("\n1,l2,0.5,0.5,0.0,4,5,"), std::string::npos) << csv;
-  EXPECT_NE(csv.find(",0.80000000000000004,0.90000000000000002,1\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",0.80000000000000004,0.90000000000000002,1,converged\n"), std::string::npos)
+      << csv;
   const std::string jl = path_table(s, true);
-  EXPECT_NE(jl.find("\"cv_folds\":[0.80000000000000004,0.90000000000000002],\"selected\":1}"),
+  EXPECT_NE(jl.find("\"cv_folds\":[0.80000000000000004,0.90000000000000002],\"selected\":1,"
+                    "\"status\":\"converged\"}"),
             std::string::npos)
       << jl;
 }

@@ -27,7 +27,7 @@ std::string csv(const Selection& s) {
     for (int k = 0; k < s.folds; ++k) t += ",cv_fold_" + std::to_string(k);
     t += ",selected";
   }
-  t += "\n";
+  t += ",status\n";
   for (size_t i = 0; i < s.points.size(); ++i) {
     const PathPoint& p = s.points[i];
     t += std::to_string(i) + "," + s.penalty + "," + number(p.lambda) + "," + number(p.l2) + "," +
@@ -39,7 +39,7 @@ std::string csv(const Selection& s) {
       for (double v : p.cv) t += "," + number(v);
       t += static_cast<int>(i) == s.chosen ? ",1" : ",0";
     }
-    t += "\n";
+    t += "," + p.status + "\n";
   }
   return t;
 }
@@ -68,6 +68,7 @@ std::string jsonl(const Selection& s) {
           .add_raw("cv_folds", folds + "]")
           .add("selected", static_cast<int>(i) == s.chosen ? 1 : 0);
     }
+    o.add("status", p.status);
     t += o.str() + "\n";
   }
   return t;

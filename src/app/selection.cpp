@@ -121,6 +121,7 @@ void print_point(const Selection& s, size_t i, size_t n, std::ostream& out) {
                   p.cv_se);
     out << line;
   }
+  if (p.status != "converged") out << "  (" << p.status << ", not converged)";
   out << "\n";
   out.flush();
 }
@@ -163,6 +164,7 @@ bool fit_folds(Communicator& comm, const Config& config, TrainingRun& run, const
     check_fit(r, p);
     const Vec& x = r.point.x;
     p.iterations = r.iterations;
+    p.status = to_string(r.status);
     p.objective = r.objective / K;
     p.theta = Vec::Zero(d + 1);
     p.nnz = 0.0;
@@ -205,6 +207,7 @@ bool fit_all_rows(Communicator& comm, const Config& config, TrainingRun& run, Ve
     check_fit(last, p);
     const Vec& x = last.point.x;
     p.iterations = last.iterations;
+    p.status = to_string(last.status);
     p.passes = passes(obj.stats()) - before;
     p.objective = last.objective;
     p.theta = obj.to_model(x);

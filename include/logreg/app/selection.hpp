@@ -17,6 +17,7 @@ namespace logreg {
 struct PathPoint {
   double lambda = 0.0, l2 = 0.0, l1 = 0.0;  // the swept value, and the fit's two penalties
   int iterations = 0;
+  std::string status;      // how the fit ended (solver.hpp's names: converged, max_iter, …)
   long passes = 0;         // passes over the data (evaluations and Hessian products)
   double objective = 0.0;  // J at the optimum (CV: the mean over the fold-models)
   double nnz = 0.0;        // non-zero coefficients, intercepts excluded (CV: mean over folds)
