@@ -1,8 +1,10 @@
 // The model file: both families round-trip; a binomial file holds exactly the datasets and
-// attributes it always has; a multinomial one has coef (K, d), intercept (K,), family and the
-// class names; files whose shapes do not fit their family are refused naming the file.
+// attributes it always has, plus the six inference datasets when its record has them; a
+// multinomial one has coef (K, d), intercept (K,), family and the class names; files whose shapes
+// do not fit their family, or with some inference datasets only, are refused naming the file.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <set>
 #include <stdexcept>
@@ -109,6 +111,91 @@ TEST(ModelIo, BinomialRoundTripsWithTheSameLayoutAsEver) {
   EXPECT_EQ(r.l2, 0.5);
   EXPECT_EQ(r.n_samples, 1000);
   EXPECT_EQ(r.n_features, 5);
+  EXPECT_FALSE(r.inference.has_value());
+}
+
+Inference inference_of(Index d, bool intercept) {
+  Inference inf;
+  inf.std_error = Vec::LinSpaced(d, 0.1, 0.5);
+  inf.z_value = Vec::LinSpaced(d, -3.0, 2.0);
+  inf.p_value = Vec::LinSpaced(d, 1e-20, 0.9);
+  const double nan = std::nan("");
+  inf.intercept_std_error = intercept ? 0.25 : nan;
+  inf.intercept_z_value = intercept ? 3.0 : nan;
+  inf.intercept_p_value = intercept ? 0.0027 : nan;
+  return inf;
+}
+
+TEST(ModelIo, InferenceRoundTripsAsSixDatasets) {
+  test::TempDir dir("model_inference");
+  for (bool intercept : {true, false}) {
+    ModelRecord m = fit_attributes();
+    m.coef = Vec::LinSpaced(5, -1.0, 1.0);
+    m.intercept = intercept ? 0.75 : 0.0;
+    m.n_features = 5;
+    m.inference = inference_of(5, intercept);
+    write_model(dir.file("m.h5"), m);
+
+    EXPECT_EQ(
+        root_links(dir.file("m.h5")),
+        (std::set<std::string>{"coef", "intercept", "std_error", "z_value", "p_value",
+                               "intercept_std_error", "intercept_z_value", "intercept_p_value"}));
+    {
+      h5::File f(dir.file("m.h5"), h5::File::Mode::ReadOnly);
+      for (const char* v : {"std_error", "z_value", "p_value"}) {
+        EXPECT_EQ(f.open_dataset(v).shape(), std::vector<hsize_t>{5}) << v;
+      }
+      EXPECT_TRUE(f.open_dataset("intercept_p_value").shape().empty());
+    }
+    const ModelRecord r = read_model(dir.file("m.h5"));
+    ASSERT_TRUE(r.inference.has_value());
+    const Inference& a = *r.inference;
+    const Inference& b = *m.inference;
+    EXPECT_EQ(a.std_error, b.std_error);
+    EXPECT_EQ(a.z_value, b.z_value);
+    EXPECT_EQ(a.p_value, b.p_value);
+    if (intercept) {
+      EXPECT_EQ(a.intercept_std_error, 0.25);
+      EXPECT_EQ(a.intercept_z_value, 3.0);
+      EXPECT_EQ(a.intercept_p_value, 0.0027);
+    } else {
+      EXPECT_TRUE(std::isnan(a.intercept_std_error) && std::isnan(a.intercept_z_value) &&
+                  std::isnan(a.intercept_p_value));
+    }
+  }
+}
+
+TEST(ModelIo, InferenceThatDoesNotFitIsNeitherWrittenNorRead) {
+  test::TempDir dir("model_inference_bad");
+  ModelRecord m = multinomial_model(3, 4);
+  m.inference = inference_of(4, true);
+  EXPECT_THROW(write_model(dir.file("a.h5"), m), std::invalid_argument);
+  m = fit_attributes();
+  m.coef = Vec::Zero(4);
+  m.inference = inference_of(3, true);
+  EXPECT_THROW(write_model(dir.file("b.h5"), m), std::invalid_argument);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("a.h5")));
+
+  // Files written by other tools: some of the datasets only, or of another length than coef.
+  m.inference = inference_of(4, true);
+  write_model(dir.file("c.h5"), m);
+  {
+    h5::File f(dir.file("c.h5"), h5::File::Mode::ReadWrite);
+    H5Ldelete(f.id(), "z_value", H5P_DEFAULT);
+  }
+  std::string e = read_error(dir.file("c.h5"));
+  EXPECT_NE(e.find(dir.file("c.h5") + ":/z_value: missing"), std::string::npos) << e;
+  m.inference = inference_of(4, true);
+  write_model(dir.file("d.h5"), m);
+  {
+    h5::File f(dir.file("d.h5"), h5::File::Mode::ReadWrite);
+    H5Ldelete(f.id(), "p_value", H5P_DEFAULT);
+    const std::vector<double> three = {1, 2, 3};
+    h5::write_vector(f, "p_value", three.data(), 3);
+  }
+  e = read_error(dir.file("d.h5"));
+  EXPECT_NE(e.find(dir.file("d.h5") + ":/p_value: 3 entries for the 4 of coef"), std::string::npos)
+      << e;
 }
 
 TEST(ModelIo, MultinomialRoundTripsWithItsClassNames) {

@@ -14,7 +14,7 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitRuntime = 1,    // data or runtime error
   kExitUsage = 2,      // usage or config error
-  kExitNumerical = 3,  // non-finite objective
+  kExitNumerical = 3,  // non-finite objective, or standard errors undefined (singular information)
   kExitInterrupted = 75,
 };
 
@@ -46,6 +46,12 @@ inline std::string config_number(double v) {
 // Bad, missing or unreadable data and I/O failures.
 struct DataError : Error {
   explicit DataError(const std::string& what) : Error(kExitRuntime, what) {}
+};
+
+// A result that is numerically undefined, such as standard errors from a singular information
+// matrix (dist/inference.hpp).
+struct NumericalError : Error {
+  explicit NumericalError(const std::string& what) : Error(kExitNumerical, what) {}
 };
 
 // What this process is doing, for an out-of-memory report ("loading data.train (1 200 000 rows

@@ -9,6 +9,8 @@
 #include "logreg/app/iteration_log.hpp"
 #include "logreg/app/path_plots.hpp"
 #include "logreg/app/path_table.hpp"
+#include "logreg/dist/inference.hpp"
+#include "logreg/dist/regularized_objective.hpp"
 #include "logreg/errors.hpp"
 #include "logreg/io/model_io.hpp"
 #include "logreg/version.hpp"
@@ -237,6 +239,26 @@ bool keeps_model(const SolveResult& result, bool stuck) {
          !stuck;
 }
 
+// Standard errors at the model (README, "Inference"); a singular information matrix is reported
+// (the model is still written, without them) and makes the exit code 3.
+std::optional<Inference> model_inference(Communicator& comm, const Config& config,
+                                         const TrainingRun& run, const ModelRecord& model,
+                                         const Vec& theta, std::string& error) {
+  const auto* obj = dynamic_cast<const RegularizedObjective*>(run.objective.get());
+  if (!config.inference || !obj) return std::nullopt;
+  InferenceParams p;
+  p.weight_sum = obj->weight_sum();
+  p.l2 = model.l2;
+  p.scale = obj->feature_scale();
+  p.fit_intercept = config.model.fit_intercept;
+  try {
+    return compute_inference(comm, run.objective->shard(), theta, p);
+  } catch (const NumericalError& e) {
+    error = e.what();
+    return std::nullopt;
+  }
+}
+
 int finish_training(Communicator& comm, const Config& config, TrainingRun& run, const RunEnd& end,
                     std::ostream& out) {
   const bool root = comm.is_root();
@@ -246,8 +268,11 @@ int finish_training(Communicator& comm, const Config& config, TrainingRun& run, 
   const Vec theta = run.objective->to_model(end.best ? end.best->x : end.result.point.x);
   std::optional<EvalMetrics> test;
   if (run.test && kept) test = run.test->evaluate(theta);
+  std::string inference_error;
   if (kept) {
-    const ModelRecord model = model_record(config, run, end, theta, test);
+    ModelRecord model = model_record(config, run, end, theta, test);
+    model.inference = model_inference(comm, config, run, model, theta, inference_error);
+    if (root && model.inference) out << inference_table(theta, *model.inference, {});
     collectively(comm, [&] {
       if (root) write_model(config.output.model, model);
     });
@@ -267,6 +292,13 @@ int finish_training(Communicator& comm, const Config& config, TrainingRun& run, 
   if (root && kept && end.selection && !config.output.plots.empty()) {
     out.flush();
     draw_path_plots(config.output.path, config.output.model, config.output.plots, std::cerr);
+  }
+  if (!inference_error.empty()) {
+    if (root) {
+      std::fprintf(stderr, "logreg_dist: error: %s (the model is written without them)\n",
+                   inference_error.c_str());
+    }
+    return kExitNumerical;
   }
   if (!end.checkpoint_error.empty()) {
     if (root) {

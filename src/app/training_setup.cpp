@@ -6,6 +6,7 @@
 #include "logreg/app/kernel_report.hpp"
 #include "logreg/app/signals.hpp"
 #include "logreg/app/warm_start.hpp"
+#include "logreg/dist/inference.hpp"
 #include "logreg/errors.hpp"
 #include "logreg/version.hpp"
 
@@ -64,6 +65,21 @@ void print_start(const TrainingRun& run, const Config& config, int ranks, std::o
   out.flush();
 }
 
+// inference: what only the data decides (README, "Inference"), before any training.
+void check_inference(const Config& config, const TrainingRun& run) {
+  if (!config.inference) return;
+  if (run.classes.family == Family::Multinomial) {
+    throw ConfigError("inference: the multinomial family is not supported (the labels have " +
+                      std::to_string(run.classes.classes) + " classes); binomial only");
+  }
+  if (run.features() > kMaxInferenceFeatures) {
+    throw ConfigError("inference: " + std::to_string(run.features()) +
+                      " features is more than the limit of " +
+                      std::to_string(kMaxInferenceFeatures) +
+                      " (the information matrix has (d+1)^2 doubles on every rank)");
+  }
+}
+
 }  // namespace
 
 TrainingRun prepare_training(Communicator& comm, const Config& config, std::ostream& out) {
@@ -77,6 +93,7 @@ TrainingRun prepare_training(Communicator& comm, const Config& config, std::ostr
   run.classes = train.classes;
   apply_class_weights(class_weight_values(config.model.class_weight, run.classes),
                       train.data.shard);
+  check_inference(config, run);
   run.objective = make_objective(std::move(train.data.shard), run.classes, comm, config.model);
   run.objective->set_stop_source(stop_requested);
 

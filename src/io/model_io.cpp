@@ -119,6 +119,66 @@ void read_path(const h5::File& f, ModelRecord& m) {
   p.intercept = Eigen::Map<RowMatrix<double>>(b.data(), n, k);
 }
 
+// The inference datasets of a binomial file (README, "Outputs"): all six or none.
+struct VectorField {
+  const char* name;
+  Vec Inference::*field;
+};
+struct ScalarField {
+  const char* name;
+  double Inference::*field;
+};
+constexpr VectorField kInferenceVectors[] = {{"std_error", &Inference::std_error},
+                                             {"z_value", &Inference::z_value},
+                                             {"p_value", &Inference::p_value}};
+constexpr ScalarField kInferenceScalars[] = {
+    {"intercept_std_error", &Inference::intercept_std_error},
+    {"intercept_z_value", &Inference::intercept_z_value},
+    {"intercept_p_value", &Inference::intercept_p_value}};
+
+void check_inference(const ModelRecord& m) {
+  if (!m.inference) return;
+  bool fits = !m.multinomial();
+  for (const auto& v : kInferenceVectors)
+    fits = fits && ((*m.inference).*v.field).size() == m.coef.size();
+  if (!fits) {
+    throw std::invalid_argument(
+        "write_model: inference needs a binomial model and std_error, z_value and p_value of "
+        "coef's length (" +
+        std::to_string(m.coef.size()) + ")");
+  }
+}
+
+void write_inference(h5::File& f, const Inference& inf) {
+  for (const auto& v : kInferenceVectors) {
+    const Vec& x = inf.*v.field;
+    h5::write_vector(f, v.name, x.data(), static_cast<hsize_t>(x.size()));
+  }
+  for (const auto& s : kInferenceScalars) h5::write_scalar(f, s.name, inf.*s.field);
+}
+
+std::optional<Inference> read_inference(const h5::File& f, Index d) {
+  std::vector<std::string> present, missing;
+  for (const auto& v : kInferenceVectors) (f.exists(v.name) ? present : missing).push_back(v.name);
+  for (const auto& s : kInferenceScalars) (f.exists(s.name) ? present : missing).push_back(s.name);
+  if (present.empty()) return std::nullopt;
+  if (!missing.empty()) {
+    throw DataError(f.path() + ":/" + missing.front() + ": missing, while " + present.front() +
+                    " is there (a model has all six inference datasets or none)");
+  }
+  Inference inf;
+  for (const auto& v : kInferenceVectors) {
+    std::vector<double> x = h5::read_vector(f, v.name);
+    if (static_cast<Index>(x.size()) != d) {
+      throw DataError(f.path() + ":/" + v.name + ": " + std::to_string(x.size()) +
+                      " entries for the " + std::to_string(d) + " of coef");
+    }
+    inf.*v.field = Eigen::Map<Vec>(x.data(), d);
+  }
+  for (const auto& s : kInferenceScalars) inf.*s.field = h5::read_scalar(f, s.name);
+  return inf;
+}
+
 }  // namespace
 
 void write_model(const std::string& path, const ModelRecord& m) {
@@ -127,12 +187,14 @@ void write_model(const std::string& path, const ModelRecord& m) {
   } else if (m.family != "binomial") {
     throw std::invalid_argument("write_model: unknown family '" + m.family + "'");
   }
+  check_inference(m);
   write_hdf5_atomically(path, [&](h5::File& f) {
     if (m.multinomial()) {
       write_multinomial(f, m);
     } else {
       h5::write_vector(f, "coef", m.coef.data(), static_cast<hsize_t>(m.coef.size()));
       h5::write_scalar(f, "intercept", m.intercept);
+      if (m.inference) write_inference(f, *m.inference);
     }
     f.write_attribute("/", "objective", m.objective);
     f.write_attribute("/", "iterations", std::vector<int64_t>{m.iterations});
@@ -160,6 +222,7 @@ ModelRecord read_model(const std::string& path) {
     m.coef = Eigen::Map<Vec>(coef.data(), static_cast<Index>(coef.size()));
     m.intercept = h5::read_scalar(f, "intercept");
     m.n_features = m.coef.size();
+    m.inference = read_inference(f, m.n_features);
   } else {
     throw DataError(path + ":/@family: unknown model family '" + m.family +
                     "' (expected binomial or multinomial)");

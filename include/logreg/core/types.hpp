@@ -10,6 +10,7 @@ using Index = Eigen::Index;
 using Vec = Eigen::VectorXd;
 using VecRef = Eigen::Ref<Vec>;
 using ConstVecRef = Eigen::Ref<const Vec>;
+using Mat = Eigen::MatrixXd;  // dense, column-major: small square matrices ((d+1)², not rows × d)
 
 template <typename T>
 using RowMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;

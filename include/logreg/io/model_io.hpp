@@ -1,12 +1,15 @@
-// The model file (README, "Outputs"). Binomial: coef (d,), scalar intercept. Multinomial (K
-// classes): coef (K, d), intercept (K,), attributes family = "multinomial" and classes (K
-// strings). Both carry the attributes describing the fit.
+// The model file (README, "Outputs"). Binomial: coef (d,), scalar intercept, and with inference
+// std_error, z_value, p_value (d,) and the scalars intercept_std_error, intercept_z_value,
+// intercept_p_value. Multinomial (K classes): coef (K, d), intercept (K,), attributes family =
+// "multinomial" and classes (K strings). Both carry the attributes describing the fit.
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "logreg/core/information.hpp"
 #include "logreg/core/types.hpp"
 
 namespace logreg {
@@ -21,6 +24,9 @@ struct ModelRecord {
   // Multinomial: the original label of each class, as text ("0", "1", ... or the strings of a
   // string label column). Empty when writing means "0".."K−1", written as such (and so read back).
   std::vector<std::string> class_names;
+  // Binomial only: the standard errors, z and p-values of coef (d each) and of the intercept
+  // (NaN without one); absent, the file has none of their datasets.
+  std::optional<Inference> inference;
   double objective = 0.0;
   int iterations = 0;
   bool converged = false;
@@ -48,13 +54,16 @@ struct ModelRecord {
 };
 
 // Writes atomically (temporary file, fsync, rename): a failure leaves any previous file intact.
-// A binomial record writes exactly the datasets and attributes it always has (no `family`). A
-// multinomial one needs classes ≥ 2, coef_matrix K × d, intercepts of K and class_names empty or
-// of K (std::invalid_argument otherwise); empty names are written as "0".."K−1".
+// A binomial record writes exactly the datasets and attributes it always has (no `family`), plus
+// the inference datasets when it carries them (std_error, z_value and p_value of coef's length,
+// std::invalid_argument otherwise). A multinomial one needs classes ≥ 2, coef_matrix K × d,
+// intercepts of K, class_names empty or of K, and no inference (std::invalid_argument otherwise);
+// empty names are written as "0".."K−1".
 void write_model(const std::string& path, const ModelRecord& model);
 
 // Reads either family (no `family` attribute: binomial) and checks the shapes: DataError naming
-// the file and dataset when coef, intercept or classes do not fit the family.
+// the file and dataset when coef, intercept or classes do not fit the family, or when a binomial
+// file has some of the inference datasets but not all, or of another length than coef.
 ModelRecord read_model(const std::string& path);
 
 }  // namespace logreg
