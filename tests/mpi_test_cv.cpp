@@ -119,7 +119,7 @@ TEST(CrossValidation, FoldsFollowGlobalRowIndices) {
   Vec y = Vec::Zero(hi - lo);
   Shard shard = test::dense_shard(X, y);
   shard.row_offset = lo;
-  const LocalFolds folds(shard, 7, 11);
+  const LocalFolds folds(&shard, 7, 11);
   for (Index i = 0; i < hi - lo; ++i)
     EXPECT_EQ(folds.fold()[static_cast<size_t>(i)], fold_of(lo + i, 7, 11));
 }

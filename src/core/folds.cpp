@@ -1,133 +1,107 @@
-// TEMPORARY reference implementation (replaced by the kernel version).
+// LocalFolds (include/logreg/core/folds.hpp): the folds of the shard's rows, and its storage bound
+// to the fold passes of the kernel set (src/core/kernels/fold_passes.hpp) through ColumnPasses.
 #include "logreg/core/folds.hpp"
 
-#include <cmath>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 
-#include "logreg/core/logistic.hpp"
+#include "logreg/core/kernel_dispatch.hpp"
+#include "logreg/errors.hpp"
 
 namespace logreg {
 
-int fold_of(Index row, int folds, int seed) {
-  uint64_t z = static_cast<uint64_t>(row) + static_cast<uint64_t>(seed) * 0x9E3779B97F4A7C15ull;
-  z += 0x9E3779B97F4A7C15ull;
+namespace {
+
+void check_labels(const Shard& shard) {
+  for (Index i = 0; i < shard.rows(); ++i) {
+    const double y = shard.y[i];
+    if (!(y == 0.0 || y == 1.0)) {
+      throw DataError("row " + std::to_string(shard.row_offset + i) + ": label " +
+                      config_number(y) + " is not 0 or 1 (cross-validation fits binary models)");
+    }
+  }
+}
+
+}  // namespace
+
+// The first output of Vigna's splitmix64 generator from the state row + seed·γ: the state
+// advances by γ, then two xor-shift-multiply rounds and a final xor-shift mix it (all mod 2⁶⁴).
+int fold_of(Index global_row, int folds, int seed) {
+  if (folds < 1) {
+    throw std::invalid_argument("fold_of: needs folds >= 1, got " + std::to_string(folds));
+  }
+  constexpr uint64_t gamma = 0x9E3779B97F4A7C15ull;
+  uint64_t z = static_cast<uint64_t>(global_row) + static_cast<uint64_t>(seed) * gamma + gamma;
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  z = z ^ (z >> 31);
+  z ^= z >> 31;
   return static_cast<int>(z % static_cast<uint64_t>(folds));
 }
 
-LocalFolds::LocalFolds(const Shard& shard, int folds, int seed) : shard_(&shard), K_(folds) {
-  for (Index i = 0; i < shard.rows(); ++i)
-    fold_.push_back(fold_of(shard.row_offset + i, folds, seed));
+LocalFolds::LocalFolds(Shard shard, int folds, int seed)
+    : LocalFolds(std::move(shard), folds, seed, active_kernels()) {}
+
+LocalFolds::LocalFolds(Shard shard, int folds, int seed, const KernelSet& kernels)
+    : folds_(folds),
+      passes_(std::move(shard), folds, ColumnPasses::Family::Folds, kernels,
+              kFoldWorkPerModel * folds) {
+  assign_folds(seed);
 }
 
-// f(i, dot(w), axpy(g, a)) : row access
-template <typename F>
-void LocalFolds::for_rows(F&& f) const {
-  std::visit(
-      [&](const auto& m) {
-        const auto v = m.view();
-        for (Index i = 0; i < rows(); ++i) {
-          auto dot = [&](const double* w) {
-            double s = 0;
-            if constexpr (requires { v.indptr; }) {
-              for (int64_t p = v.indptr[i]; p < v.indptr[i + 1]; ++p)
-                s += v.values[p] * w[v.indices[p]];
-            } else {
-              for (Index j = 0; j < v.cols; ++j) s += v.x[i * v.cols + j] * w[j];
-            }
-            return s;
-          };
-          auto axpy = [&](double* g, double a, bool square) {
-            if constexpr (requires { v.indptr; }) {
-              for (int64_t p = v.indptr[i]; p < v.indptr[i + 1]; ++p) {
-                const double x = v.values[p];
-                g[v.indices[p]] += a * (square ? x * x : x);
-              }
-            } else {
-              for (Index j = 0; j < v.cols; ++j) {
-                const double x = v.x[i * v.cols + j];
-                g[j] += a * (square ? x * x : x);
-              }
-            }
-          };
-          f(i, dot, axpy);
-        }
-      },
-      shard_->X);
+LocalFolds::LocalFolds(const Shard* borrowed, int folds, int seed)
+    : folds_(folds),
+      passes_(borrowed, folds, ColumnPasses::Family::Folds, active_kernels(),
+              kFoldWorkPerModel * folds) {
+  assign_folds(seed);
+}
+
+void LocalFolds::assign_folds(int seed) {
+  const int folds = folds_;
+  check_labels(passes_.shard());
+  fold_.resize(static_cast<size_t>(rows()));
+  fold_values_.resize(rows());
+  const Index offset = passes_.shard().row_offset;
+  for (Index i = 0; i < rows(); ++i) {
+    fold_[static_cast<size_t>(i)] = fold_of(offset + i, folds, seed);
+    fold_values_[i] = fold_[static_cast<size_t>(i)];
+  }
+}
+
+MultinomialArgs LocalFolds::args() const {
+  MultinomialArgs a = passes_.args();
+  a.fold = fold_values_.data();
+  return a;
 }
 
 double LocalFolds::loss_grad(ConstVecRef theta, VecRef grad, VecRef losses,
                              RowMatrix<double>* margins) const {
-  const Index d = features();
-  grad.setZero();
-  losses.setZero();
-  if (margins) margins->resize(rows(), K_);
-  for_rows([&](Index i, auto dot, auto axpy) {
-    const double s = shard_->weight.size() ? shard_->weight[i] : 1.0, y = shard_->y[i];
-    for (int k = 0; k < K_; ++k) {
-      const double z = dot(theta.data() + k * d) + theta[K_ * d + k];
-      if (margins) (*margins)(i, k) = z;
-      if (k == fold_[i]) continue;
-      losses[k] += s * logistic_loss(z, y);
-      const double r = s * (sigmoid(z) - y);
-      axpy(grad.data() + k * d, r, false);
-      grad[K_ * d + k] += r;
-    }
-  });
-  return losses.sum();
+  MultinomialArgs a = args();
+  a.losses = losses.data();
+  return passes_.loss_grad(a, theta, grad, margins);  // margins travel as probabilities do
 }
 
 void LocalFolds::hessian_product(const RowMatrix<double>& Z, ConstVecRef v, VecRef out) const {
-  const Index d = features();
-  out.setZero();
-  for_rows([&](Index i, auto dot, auto axpy) {
-    const double s = shard_->weight.size() ? shard_->weight[i] : 1.0;
-    for (int k = 0; k < K_; ++k) {
-      if (k == fold_[i]) continue;
-      const double p = sigmoid(Z(i, k)), D = s * p * (1 - p);
-      const double u = D * (dot(v.data() + k * d) + v[K_ * d + k]);
-      axpy(out.data() + k * d, u, false);
-      out[K_ * d + k] += u;
-    }
-  });
+  passes_.hessian_product(args(), Z, v, out);
 }
 
 void LocalFolds::curvature(const RowMatrix<double>& Z, VecRef diag, VecRef sums) const {
-  const Index d = features();
-  diag.setZero();
-  if (sums.size()) sums.setZero();
-  for_rows([&](Index i, auto, auto axpy) {
-    const double s = shard_->weight.size() ? shard_->weight[i] : 1.0;
-    for (int k = 0; k < K_; ++k) {
-      if (k == fold_[i]) continue;
-      const double p = sigmoid(Z(i, k)), D = s * p * (1 - p);
-      axpy(diag.data() + k * d, D, true);
-      diag[K_ * d + k] += D;
-      if (sums.size()) {
-        axpy(sums.data() + k * d, D, false);
-        sums[K_ * d + k] += D;
-      }
-    }
-  });
+  passes_.curvature(args(), Z, diag, sums);
 }
 
 Vec LocalFolds::moments(RowMatrix<double>& sum, RowMatrix<double>& sum_sq) const {
-  const Index d = features();
-  sum = RowMatrix<double>::Zero(K_, d);
-  sum_sq = RowMatrix<double>::Zero(K_, d);
-  Vec w = Vec::Zero(K_);
-  for_rows([&](Index i, auto, auto axpy) {
-    const double s = shard_->weight.size() ? shard_->weight[i] : 1.0;
-    for (int k = 0; k < K_; ++k) {
-      if (k == fold_[i]) continue;
-      axpy(sum.data() + k * d, s, false);
-      axpy(sum_sq.data() + k * d, s, true);
-      w[k] += s;
+  sum.resize(folds_, features());
+  sum_sq.resize(folds_, features());
+  Vec totals(folds_), s(rows());
+  for (int k = 0; k < folds_; ++k) {
+    for (Index i = 0; i < rows(); ++i) {
+      const double weight = shard().weight.size() ? shard().weight[i] : 1.0;
+      s[i] = fold_[static_cast<size_t>(i)] == k ? 0.0 : weight;
     }
-  });
-  return w;
+    passes_.moments(s.data(), sum.row(k).data(), sum_sq.row(k).data());
+    totals[k] = s.sum();
+  }
+  return totals;
 }
 
 }  // namespace logreg

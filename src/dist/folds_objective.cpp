@@ -32,9 +32,9 @@ FoldsObjective::FoldsObjective(const Shard& shard, int folds, int seed, Communic
                                RegularizationParams params)
     : RegularizedObjective(comm, params, folds, shard, shard.features,
                            [&](VecRef sum, VecRef sum_sq) {
-                             return full_moments(LocalFolds(shard, folds, seed), sum, sum_sq);
+                             return full_moments(LocalFolds(&shard, folds, seed), sum, sum_sq);
                            }),
-      local_(std::make_unique<LocalFolds>(shard, folds, seed)) {
+      local_(std::make_unique<LocalFolds>(&shard, folds, seed)) {
   // S_k: the weight of model k's training rows, reduced once.
   Vec w = Vec::Zero(folds);
   const Vec& s = shard.weight;

@@ -103,16 +103,20 @@ struct RowKernels {
 //    kernels' own (exp and log1p of the binary residuals);
 //  * G[k][j] += rᵢₖxᵢⱼ row after row, in increasing i, one multiply-add each;
 //  * sums over rows (the loss, the intercepts' entries) put row i into lane i mod 8, as above.
+// The fold passes (below) take the same arguments, with K the number of models.
 struct MultinomialArgs {
   std::ptrdiff_t classes = 0;       // K ≥ 2
   const double* theta = nullptr;    // K·(d+1): the parameters (loss_grad) or the direction v
-  const double* y = nullptr;        // loss_grad: labels 0 … K−1
+  const double* y = nullptr;        // loss_grad: labels 0 … K−1 (fold passes: 0 or 1)
   const double* s = nullptr;        // sample weights; nullptr = all 1
   double* probabilities = nullptr;  // loss_grad: optional output, rows × K (row-major);
                                     // hessian and curvature: the input, the probabilities at θ
+                                    // (fold passes: the margins Z instead)
   double* grad = nullptr;           // K·(d+1): G (loss_grad), H v (hessian), diag(H) (curvature)
   double* sums = nullptr;           // curvature only, optional, K·(d+1): X̂ᵀDₖ for each class
   double* work = nullptr;           // scratch (kMultinomialWorkPerClass below)
+  const double* fold = nullptr;     // fold passes: each row's fold 0 … K−1, as a double
+  double* losses = nullptr;         // fold passes' loss_grad: the K models' losses
 };
 
 // Rows per block of a multinomial pass at most; the scratch holds two blocks of K values.
@@ -120,7 +124,9 @@ constexpr std::ptrdiff_t kMultinomialBlockRows = 256;
 // The scratch of a multinomial pass, in doubles: K·kMultinomialWorkPerClass + 8 + 9·K₈ (two
 // blocks, the row sums, a row's lanes; K₈ = K rounded up to a multiple of 8), and for CSR
 // storage 2·d·K₈ more, for W and G held transposed (a non-zero's K weights side by side).
+// A fold pass needs kFoldWorkPerModel·K more after that: each model's loss in eight row lanes.
 constexpr std::ptrdiff_t kMultinomialWorkPerClass = 2 * kMultinomialBlockRows + 8;
+constexpr std::ptrdiff_t kFoldWorkPerModel = 8;
 
 // The multinomial passes of one storage type M, over all rows of the view.
 template <typename M>
@@ -131,6 +137,18 @@ struct MultinomialKernels {
   // grad = diag(Σ sᵢHᵢ) and (optional) sums = X̂ᵀDₖ per class, Dᵢₖ = sᵢpᵢₖ(1 − pᵢₖ): one pass.
   void (*curvature)(const M& x, const MultinomialArgs& args);
 };
+
+// The fold passes of cross-validation (include/logreg/core/folds.hpp): K binary logistic models
+// on the same rows in one sweep, model k leaving out the rows of fold k. Parameters, blocks and
+// scratch as in the multinomial pass; per block of rows Z = X Wᵀ + b, then per row and model the
+// binary residual rᵢₖ = sᵢₖ(σ(zᵢₖ) − yᵢ) and loss sᵢₖℓ(zᵢₖ, yᵢ) with sᵢₖ = sᵢ·[foldᵢ ≠ k] (the
+// binary pass's own σ, loss and curvature), then G = Rᵀ X̂. The Hessian product and the curvature
+// take Dᵢₖ = sᵢₖσ(1 − σ) from the margins given. The summation order is the multinomial pass's,
+// which is the binary pass's per model: model k's sums are those of the binary pass with weights
+// sᵢₖ, bit for bit, in every set and for dense and CSR storage.
+//  * loss_grad returns Σₖ losses[k] (the models' losses summed in increasing k); with
+//    `probabilities`, it writes the margins Z there (rows × K, every row, held out or not);
+//  * hessian_apply: grad = X̂ᵀDₖX̂vₖ per model; curvature: grad = diag(X̂ᵀDₖX̂), sums = X̂ᵀDₖ.
 
 struct KernelSet {
   const char* name;          // x86-64-v4, x86-64-v3, x86-64-v2, generic
@@ -146,11 +164,17 @@ struct KernelSet {
   MultinomialKernels<DenseView<float>> multinomial_dense_f32;
   MultinomialKernels<CsrView<double>> multinomial_csr_f64;
   MultinomialKernels<CsrView<float>> multinomial_csr_f32;
+  MultinomialKernels<DenseView<double>> folds_dense_f64;
+  MultinomialKernels<DenseView<float>> folds_dense_f32;
+  MultinomialKernels<CsrView<double>> folds_csr_f64;
+  MultinomialKernels<CsrView<float>> folds_csr_f32;
 
   template <typename M>
   const MatrixKernels<M>& get() const;
   template <typename M>
   const MultinomialKernels<M>& multinomial() const;
+  template <typename M>
+  const MultinomialKernels<M>& folds() const;
 };
 
 template <>
@@ -162,12 +186,25 @@ inline const MatrixKernels<CsrView<double>>& KernelSet::get() const { return csr
 template <>
 inline const MatrixKernels<CsrView<float>>& KernelSet::get() const { return csr_f32; }
 
+// Of a table's four entries, the one for storage M.
+template <typename M, typename D64, typename D32, typename C64, typename C32>
+inline const auto& for_storage(const D64& dense_f64, const D32& dense_f32, const C64& csr_f64,
+                               const C32& csr_f32) {
+  if constexpr (std::is_same_v<M, DenseView<double>>) return dense_f64;
+  if constexpr (std::is_same_v<M, DenseView<float>>) return dense_f32;
+  if constexpr (std::is_same_v<M, CsrView<double>>) return csr_f64;
+  if constexpr (std::is_same_v<M, CsrView<float>>) return csr_f32;
+}
+
 template <typename M>
 inline const MultinomialKernels<M>& KernelSet::multinomial() const {
-  if constexpr (std::is_same_v<M, DenseView<double>>) return multinomial_dense_f64;
-  if constexpr (std::is_same_v<M, DenseView<float>>) return multinomial_dense_f32;
-  if constexpr (std::is_same_v<M, CsrView<double>>) return multinomial_csr_f64;
-  if constexpr (std::is_same_v<M, CsrView<float>>) return multinomial_csr_f32;
+  return for_storage<M>(multinomial_dense_f64, multinomial_dense_f32, multinomial_csr_f64,
+                        multinomial_csr_f32);
+}
+
+template <typename M>
+inline const MultinomialKernels<M>& KernelSet::folds() const {
+  return for_storage<M>(folds_dense_f64, folds_dense_f32, folds_csr_f64, folds_csr_f32);
 }
 
 // The sets of each instruction-set TU (defined there; only x86-64 builds have the x86 ones).

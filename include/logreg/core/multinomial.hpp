@@ -9,8 +9,7 @@
 // storage give the same bits).
 #pragma once
 
-#include <vector>
-
+#include "logreg/core/column_passes.hpp"
 #include "logreg/core/kernels.hpp"
 #include "logreg/core/shard.hpp"
 
@@ -23,10 +22,10 @@ class LocalMultinomial {
   LocalMultinomial(Shard shard, int classes);
   LocalMultinomial(Shard shard, int classes, const KernelSet& kernels);
 
-  Index rows() const { return shard_.rows(); }
-  Index features() const { return features_; }
+  Index rows() const { return passes_.rows(); }
+  Index features() const { return passes_.features(); }
   int classes() const { return classes_; }
-  const Shard& shard() const { return shard_; }
+  const Shard& shard() const { return passes_.shard(); }
   // K·(d+1): the length of θ, of the gradient and of a Hessian product.
   Index parameters() const { return classes_ * (features() + 1); }
 
@@ -45,19 +44,8 @@ class LocalMultinomial {
   double moments(VecRef sum, VecRef sum_sq) const;
 
  private:
-  // The arguments of a pass: its scratch, the labels and the weights.
-  MultinomialArgs args() const;
-  template <typename Pass>
-  void run(Pass&& pass) const;
-
-  Shard shard_;
   int classes_;
-  Index features_;  // the column count of X
-  const KernelSet& kernels_;
-  // The passes' scratch (kernels.hpp, MultinomialArgs::work), allocated once: a pass does not
-  // allocate, so one object runs one pass at a time. About 4 KiB per class, and with CSR storage
-  // 2·d·K₈ doubles more (W and G held transposed, K₈ = K rounded up to a multiple of 8).
-  mutable std::vector<double> work_;
+  ColumnPasses passes_;  // the shard, the multinomial passes and their scratch
 };
 
 }  // namespace logreg

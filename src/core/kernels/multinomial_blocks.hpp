@@ -46,6 +46,7 @@ struct MnWork {
   double* row = nullptr;        // CSR: K8, a row's coefficients (zero beyond K)
   double* wt = nullptr;         // CSR: d × K8, W transposed (or a second G)
   double* gt = nullptr;         // CSR: d × K8, G transposed
+  double* losses = nullptr;     // fold passes only: 8 per model, the models' loss sums
   // `transposed`: the rows of W and G held transposed (d for CSR, 0 for dense storage).
   MnWork(double* work, Index classes, Index transposed, Index stride)
       : K(classes), K8(round_up8(classes)), mb(stride) {
@@ -56,6 +57,7 @@ struct MnWork {
     row = acc + 8 * K8;
     wt = row + K8;
     gt = wt + transposed * K8;
+    losses = gt + transposed * K8;  // past the multinomial scratch (kernels.hpp)
   }
 };
 

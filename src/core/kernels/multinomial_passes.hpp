@@ -2,8 +2,9 @@
 // the fused loss/gradient pass, the Hessian-vector product and the curvature (diagonal) pass.
 // Each walks the rows in blocks that stay in L1: the K margins of the block's rows (or of the
 // direction), a per-row step over packets of rows (softmax and residuals, the Hessian's or the
-// curvature's weights), then G += Cᵀ X̂. The per-row steps use the binary residuals' exp and
-// log1p, so every set of a family gives the same bits. Included by set_table.hpp, after
+// curvature's weights), then G += Cᵀ X̂. The drivers take the per-row steps from a model type, so
+// the fold passes (fold_passes.hpp) run on them too. The per-row steps use the binary residuals'
+// exp and log1p, so every set of a family gives the same bits. Included by set_table.hpp, after
 // passes.hpp (whose zeroing it uses).
 #pragma once
 
@@ -180,32 +181,60 @@ LANES_INLINE void for_each_block(const M& x, MnWork& w, const double* theta, Ste
   }
 }
 
-template <typename M>
+// The weights of the rows from i0 on (nullptr: all 1).
+LANES_INLINE const double* weights_from(const MultinomialArgs& a, Index i0) {
+  return a.s ? a.s + i0 : nullptr;
+}
+
+// The softmax model of the multinomial passes: each pass's step over a block of rows [i0, i0 + m),
+// between the block's margins (of θ or of the direction) and G += Cᵀ X̂ in the drivers below.
+// Another model (fold_passes.hpp) brings its own steps to the same drivers.
+struct Softmax {
+  static void start(const MnWork&) {}
+  // The residuals into w.r, the probabilities (when asked for) into a.probabilities.
+  static void loss_step(const MnWork& w, const MultinomialArgs& a, Index i0, Index m) {
+    softmax_block(m, w, a.y + i0, weights_from(a, i0), a.probabilities != nullptr);
+    if (a.probabilities) rows_out(w.z, m, w, a.probabilities + i0 * w.K);
+  }
+  static double loss(const MnWork& w, const MultinomialArgs&) {
+    return combine(load(w.lanes + 8 * w.K));
+  }
+  // With u = X̂v in w.z and the block's probabilities in w.r: the coefficients into w.z.
+  static void hessian_step(const MnWork& w, const MultinomialArgs& a, Index i0, Index m) {
+    hessian_block(m, w, weights_from(a, i0));
+  }
+  // With the block's probabilities in w.r: D into w.z.
+  static void curvature_step(const MnWork& w, const MultinomialArgs& a, Index i0, Index m) {
+    curvature_block(m, w, weights_from(a, i0));
+  }
+};
+
+template <typename Model, typename M>
 double mn_loss_grad(const M& x, const MultinomialArgs& a) {
   MnWork w = mn_work(x, a, a.theta);
+  Model::start(w);
   const Accumulator g(a.grad, w.gt, x.cols, w, is_csr(x));
   for_each_block(x, w, a.theta, [&](Index i0, Index m) {
-    softmax_block(m, w, a.y + i0, a.s ? a.s + i0 : nullptr, a.probabilities != nullptr);
-    if (a.probabilities) rows_out(w.z, m, w, a.probabilities + i0 * w.K);
+    Model::loss_step(w, a, i0, m);
     mn_transpose_add<false>(x, i0, m, w.r, w, g.acc);
   });
   g.finish(w);
-  return combine(load(w.lanes + 8 * w.K));
+  return Model::loss(w, a);
 }
 
-template <typename M>
+template <typename Model, typename M>
 void mn_hessian_apply(const M& x, const MultinomialArgs& a) {
   MnWork w = mn_work(x, a, a.theta);
   const Accumulator g(a.grad, w.gt, x.cols, w, is_csr(x));
   for_each_block(x, w, a.theta, [&](Index i0, Index m) {
     rows_in(a.probabilities + i0 * w.K, m, w, w.r);
-    hessian_block(m, w, a.s ? a.s + i0 : nullptr);
+    Model::hessian_step(w, a, i0, m);
     mn_transpose_add<false>(x, i0, m, w.z, w, g.acc);
   });
   g.finish(w);
 }
 
-template <typename M>
+template <typename Model, typename M>
 void mn_curvature(const M& x, const MultinomialArgs& a) {
   MnWork w = mn_work(x, a, nullptr);
   const Accumulator diag(a.grad, w.gt, x.cols, w, is_csr(x));
@@ -213,7 +242,7 @@ void mn_curvature(const M& x, const MultinomialArgs& a) {
   const Accumulator sums(a.sums, w.wt, x.cols, w, is_csr(x));
   for_each_block(x, w, nullptr, [&](Index i0, Index m) {
     rows_in(a.probabilities + i0 * w.K, m, w, w.r);
-    curvature_block(m, w, a.s ? a.s + i0 : nullptr);
+    Model::curvature_step(w, a, i0, m);
     mn_transpose_add<true>(x, i0, m, w.z, w, diag.acc);
     if (a.sums) mn_transpose_add<false>(x, i0, m, w.z, w, sums.acc);
   });
@@ -221,9 +250,15 @@ void mn_curvature(const M& x, const MultinomialArgs& a) {
   sums.finish(w);
 }
 
+// The three passes of a model on storage M.
+template <typename Model, typename M>
+constexpr logreg::MultinomialKernels<M> model_kernels() {
+  return {&mn_loss_grad<Model, M>, &mn_hessian_apply<Model, M>, &mn_curvature<Model, M>};
+}
+
 template <typename M>
 constexpr logreg::MultinomialKernels<M> multinomial_kernels() {
-  return {&mn_loss_grad<M>, &mn_hessian_apply<M>, &mn_curvature<M>};
+  return model_kernels<Softmax, M>();
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
 // The table a kernel set's translation unit exports (kernels.hpp, KernelSet): the binary passes
-// (passes.hpp) and the multinomial ones (multinomial_passes.hpp), compiled for the lanes header
-// included before this file. Each set_*.cpp includes one lanes header and this file.
+// (passes.hpp), the multinomial ones (multinomial_passes.hpp) and the fold passes
+// (fold_passes.hpp), compiled for the lanes header included before this file. Each set_*.cpp
+// includes one lanes header and this file.
 #pragma once
 
 #include "passes.hpp"
 // After passes.hpp: the multinomial passes use its prefetch and zeroing.
+#include "fold_passes.hpp"
 #include "multinomial_passes.hpp"
 
 namespace {
@@ -23,6 +25,10 @@ const logreg::KernelSet kSet = {
     multinomial_kernels<DenseView<float>>(),
     multinomial_kernels<CsrView<double>>(),
     multinomial_kernels<CsrView<float>>(),
+    fold_kernels<DenseView<double>>(),
+    fold_kernels<DenseView<float>>(),
+    fold_kernels<CsrView<double>>(),
+    fold_kernels<CsrView<float>>(),
 };
 
 }  // namespace
