@@ -56,6 +56,20 @@ SolveResult fit_one(TrainingObjective& obj, const Config& config, const PathPoin
   return minimize(obj, start, params, [](const IterationReport&) { return true; });
 }
 
+// L-BFGS's preconditioner at penalty l2: diag(∇²f(0))⁻¹ from the loss part's diagonal (one pass
+// at the start of the path) plus l2 on the weights. Always Jacobi, unlike a lone fit (which
+// drops a near-uniform diagonal, lbfgs.cpp): a fit started without curvature pairs needs a step
+// scale, and at a large l2 the unit-length step of plain −g overshot 50-fold.
+void set_preconditioner(SolverState& state, const Vec& loss_diagonal, double l2, Index weights) {
+  if (loss_diagonal.size() == 0) return;
+  Vec inv = loss_diagonal;
+  inv.head(weights).array() += l2;
+  for (Index j = 0; j < inv.size(); ++j) inv[j] = inv[j] > 1e-12 ? 1.0 / inv[j] : 1.0;
+  if (!state.scalars.count("pairs")) state.scalars["pairs"] = 0.0;
+  state.scalars["preconditioned"] = 1.0;
+  state.vectors["inv_diag"] = std::move(inv);
+}
+
 // The next fit's start: with the same quasi-Newton solver the previous fit's state, its
 // curvature pairs corrected for the change of l2 (y += Δl2·s on the weights: exact, as the
 // penalty's Hessian is l2·I there; l1 does not enter them) and its preconditioner kept; else x
@@ -76,19 +90,14 @@ SolverState next_start(const SolveResult& r, const PathPoint& from, const PathPo
     const Vec& s = next.vectors.at("s" + std::to_string(i));
     next.vectors.at("y" + std::to_string(i)).head(weights) += dl2 * s.head(weights);
   }
-  if (kind == SolverKind::Lbfgs) {  // the preconditioner diag(∇²f(0))⁻¹ at the new l2
-    Vec diag = loss_diagonal;
-    diag.head(weights).array() += to.l2;
-    const Vec inv = lbfgs_scaling(std::move(diag));
-    next.scalars["preconditioned"] = inv.size() ? 1.0 : 0.0;
-    next.vectors.erase("inv_diag");
-    if (inv.size()) next.vectors["inv_diag"] = inv;
-  }
+  if (kind == SolverKind::Lbfgs) set_preconditioner(next, loss_diagonal, to.l2, weights);
   return next;
 }
 
-// diag(∇²f(0)) of the loss part alone (one pass), for the preconditioner of each penalty.
-Vec loss_diagonal(TrainingObjective& obj) {
+// diag(∇²f(0)) of the loss part alone (one pass), for L-BFGS's preconditioner at each penalty;
+// empty for the other solvers.
+Vec loss_diagonal(TrainingObjective& obj, const Config& config) {
+  if (config.effective_solver() != SolverKind::Lbfgs) return Vec();
   obj.set_penalty(0.0, 0.0);
   Vec diag;
   obj.evaluate_with_diagonal(Vec::Zero(obj.dim()), diag);
@@ -143,19 +152,23 @@ bool fit_folds(Communicator& comm, const Config& config, TrainingRun& run, const
   const int K = config.cv.folds;
   FoldsObjective folds(run.objective->shard(), K, config.cv.seed, comm, config.model);
   folds.set_stop_source(stop_requested);
-  const Vec theta0 = run.objective->to_model(start);
   const Index d = run.features();
-  RowMatrix<double> tiled(K, d);
-  for (int k = 0; k < K; ++k) tiled.row(k) = theta0.head(d).transpose();
-  Vec theta_all(K * (d + 1));
-  theta_all.head(K * d) = Eigen::Map<const Vec>(tiled.data(), K * d);
-  theta_all.tail(K).setConstant(theta0[d]);
   const Index weights = folds.dim() - folds.intercepts();
-  const bool lbfgs = config.effective_solver() == SolverKind::Lbfgs;
-  const Vec diag = lbfgs && s.points.size() > 1 ? loss_diagonal(folds) : Vec();
+  const Vec diag = loss_diagonal(folds, config);
   SolverState state;
   state.solver = to_string(solver_at(config, s.points[0]));
-  state.x = folds.from_model(theta_all);
+  if (start.isZero()) {
+    // Each fold-model's own intercept-only optimum (two passes; the second is the first fit's
+    // starting point, whose sums the objective keeps).
+    state.x = path_start(folds, true).x;
+  } else {  // model.init: every fold-model starts from it
+    const Vec theta0 = run.objective->to_model(start);
+    Vec theta_all(K * (d + 1));
+    for (int k = 0; k < K; ++k) theta_all.segment(k * d, d) = theta0.head(d);
+    theta_all.tail(K).setConstant(theta0[d]);
+    state.x = folds.from_model(theta_all);
+  }
+  if (state.solver == "lbfgs") set_preconditioner(state, diag, s.points[0].l2, weights);
   for (size_t i = 0; i < s.points.size(); ++i) {
     PathPoint& p = s.points[i];
     const long before = passes(folds.stats());
@@ -173,8 +186,8 @@ bool fit_folds(Communicator& comm, const Config& config, TrainingRun& run, const
       p.theta += m / K;
       p.nnz += nonzeros(m, d) / K;
     }
-    p.cv = folds.score(x, fold_metric(config.cv.metric));
-    p.passes = passes(folds.stats()) - before + 1;  // + the scoring pass
+    p.cv = folds.score(x, fold_metric(config.cv.metric));  // from the last pass's margins
+    p.passes = passes(folds.stats()) - before;
     summarize_folds(p);
     if (comm.is_root()) print_point(s, i, s.points.size(), out);
     if (i + 1 < s.points.size()) {
@@ -194,11 +207,11 @@ bool fit_all_rows(Communicator& comm, const Config& config, TrainingRun& run, Ve
                   SolveResult& last, std::ostream& out, bool refit = false) {
   TrainingObjective& obj = *run.objective;
   const Index weights = obj.dim() - obj.intercepts();
-  const bool lbfgs = config.effective_solver() == SolverKind::Lbfgs;
-  const Vec diag = lbfgs && s.points.size() > 1 ? loss_diagonal(obj) : Vec();
+  const Vec diag = loss_diagonal(obj, config);
   SolverState state;
   state.solver = to_string(solver_at(config, s.points[0]));
   state.x = std::move(x);
+  if (state.solver == "lbfgs") set_preconditioner(state, diag, s.points[0].l2, weights);
   for (size_t i = 0; i < s.points.size(); ++i) {
     PathPoint& p = s.points[i];
     const long before = passes(obj.stats());
@@ -282,14 +295,15 @@ int run_selection(Communicator& comm, const Config& config, std::ostream& out) {
     p.l1 = s.penalty == "l1" ? v : config.model.l1;
     s.points.push_back(p);
   }
-  const Vec x0 = run.start.x.isZero() ? start.x : run.start.x;  // model.init when given
+  const Vec& init = run.start.x;  // zero, or model.init
+  const Vec x0 = init.isZero() ? start.x : init;
   RunEnd end;
   bool done = false;
   if (config.cv.enabled()) {
     s.folds = config.cv.folds;
     s.metric = config.cv.metric;
     s.source = "mean of the " + std::to_string(s.folds) + " fold-models";
-    done = fit_folds(comm, config, run, x0, s, out);
+    done = fit_folds(comm, config, run, init, s, out);
     if (done) {
       s.chosen = choose_point(s.points, s.metric, config.cv.rule);
       // The refit starts from the mean of the fold-models at the chosen penalty: close to the

@@ -49,7 +49,10 @@ DistributedObjective::DistributedObjective(std::unique_ptr<LocalObjective> local
       local_(std::move(local)),
       buffers_(std::make_shared<RowBuffers>(local_->rows())) {}
 
-Point DistributedObjective::evaluate(const Vec& x) { return evaluate_pass(x, nullptr); }
+Point DistributedObjective::evaluate(const Vec& x) {
+  if (auto p = remembered(x)) return std::move(*p);
+  return evaluate_pass(x, nullptr);
+}
 
 Point DistributedObjective::evaluate_with_diagonal(const Vec& x, Vec& diagonal) {
   return evaluate_pass(x, &diagonal);

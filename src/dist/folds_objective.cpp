@@ -52,6 +52,11 @@ FoldsObjective::FoldsObjective(const Shard& shard, int folds, int seed, Communic
     }
   }
   model_weight_ = w;
+  const Index d = local_->features();
+  blocks_.resize(static_cast<size_t>(dim()));
+  for (Index j = 0; j < dim(); ++j) {
+    blocks_[static_cast<size_t>(j)] = static_cast<int>(j < folds * d ? j / d : j - folds * d);
+  }
 }
 
 void FoldsObjective::per_model(Vec& sums) const {
@@ -86,13 +91,19 @@ Point FoldsObjective::point(const Vec& x, const Vec& losses, Vec raw) const {
 double FoldsObjective::loss_part(const Point& p) const { return (p.f - penalty(p.x)) / folds(); }
 
 Point FoldsObjective::evaluate(const Vec& x) {
+  // The point the last pass was at (the previous penalty's optimum, where the next fit of a path
+  // starts): its sums do not depend on the penalty, so no pass.
+  if (last_sums_.size() && last_x_ == x) return point(x, last_losses_, last_sums_);
   const ReduceLayout layout({.raw = local_->parameters(), .loss = folds()});
   Vec buf = layout.buffer();
   timed(stats_.compute_s,
-        [&] { local_->loss_grad(to_model(x), layout.raw.of(buf), layout.loss.of(buf), nullptr); });
+        [&] { local_->loss_grad(to_model(x), layout.raw.of(buf), layout.loss.of(buf), &last_z_); });
+  last_x_ = x;
   ++stats_.evaluations;
   reduce(buf);
-  return point(x, layout.loss.of(buf), layout.raw.of(buf));
+  last_losses_ = layout.loss.of(buf);
+  last_sums_ = layout.raw.of(buf);
+  return point(x, last_losses_, last_sums_);
 }
 
 // One pass and one reduce: the gradient, the losses, diag(H) and (when centering) X̂ᵀD_k.
@@ -101,13 +112,15 @@ Point FoldsObjective::evaluate_with_diagonal(const Vec& x, Vec& diagonal) {
   const ReduceLayout layout(
       {.raw = n, .loss = folds(), .diagonal = n, .column_sums = centered() ? n : 0});
   Vec buf = layout.buffer();
-  RowMatrix<double> Z;
   timed(stats_.compute_s, [&] {
-    local_->loss_grad(to_model(x), layout.raw.of(buf), layout.loss.of(buf), &Z);
-    local_->curvature(Z, layout.diagonal.of(buf), layout.column_sums.of(buf));
+    local_->loss_grad(to_model(x), layout.raw.of(buf), layout.loss.of(buf), &last_z_);
+    local_->curvature(last_z_, layout.diagonal.of(buf), layout.column_sums.of(buf));
   });
+  last_x_ = x;
   ++stats_.evaluations;
   reduce(buf);
+  last_losses_ = layout.loss.of(buf);
+  last_sums_ = layout.raw.of(buf);
   diagonal = diagonal_from(layout.diagonal.of(buf), layout.column_sums.of(buf));
   return point(x, layout.loss.of(buf), layout.raw.of(buf));
 }
@@ -115,11 +128,7 @@ Point FoldsObjective::evaluate_with_diagonal(const Vec& x, Vec& diagonal) {
 // Hv per fold-model at the margins of the point it was made at (one pass to get them).
 class FoldsHessian final : public HessianOperator {
  public:
-  FoldsHessian(FoldsObjective& obj, const Point& at) : obj_(obj) {
-    Vec grad(obj.local_->parameters()), losses(obj.folds());
-    timed(obj.stats_.compute_s,
-          [&] { obj.local_->loss_grad(obj.to_model(at.x), grad, losses, &Z_); });
-  }
+  FoldsHessian(FoldsObjective& obj, const Point& at) : obj_(obj), Z_(obj.margins_at(at.x)) {}
 
   void apply(const Vec& v, Vec& out) override {
     const ReduceLayout layout({.raw = obj_.local_->parameters()});
@@ -160,12 +169,19 @@ Vec FoldsObjective::fold_model(const Vec& x, int k) const {
   return m;
 }
 
+const RowMatrix<double>& FoldsObjective::margins_at(const Vec& x) {
+  if (last_x_.size() == x.size() && last_x_ == x) return last_z_;
+  Vec grad(local_->parameters()), losses(folds());
+  timed(stats_.compute_s, [&] { local_->loss_grad(to_model(x), grad, losses, &last_z_); });
+  last_x_ = x;
+  last_sums_ = Vec();  // this rank's sums only, not reduced: not a point
+  ++stats_.evaluations;
+  return last_z_;
+}
+
 std::vector<double> FoldsObjective::score(const Vec& x, FoldMetric metric) {
   const Index K = folds(), n = local_->rows();
-  RowMatrix<double> Z;
-  Vec grad(local_->parameters()), losses(K);
-  timed(stats_.compute_s, [&] { local_->loss_grad(to_model(x), grad, losses, &Z); });
-  ++stats_.evaluations;
+  const RowMatrix<double>& Z = margins_at(x);
   // Each fold's held-out rows: their margins under the fold's model, and labels.
   std::vector<std::vector<double>> z(static_cast<size_t>(K)), y(static_cast<size_t>(K));
   for (Index i = 0; i < n; ++i) {

@@ -15,6 +15,7 @@ MultinomialObjective::MultinomialObjective(std::unique_ptr<LocalMultinomial> loc
       local_(std::move(local)) {}
 
 Point MultinomialObjective::evaluate(const Vec& x) {
+  if (auto p = remembered(x)) return std::move(*p);
   const ReduceLayout layout({.raw = local_->parameters(), .loss = 1});
   Vec buf = layout.buffer();
   buf[layout.loss.at] = timed(stats_.compute_s, [&] {

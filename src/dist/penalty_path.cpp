@@ -7,7 +7,7 @@
 
 namespace logreg {
 
-PathStart path_start(TrainingObjective& objective) {
+PathStart path_start(TrainingObjective& objective, bool binary_parts) {
   const Index m = objective.intercepts(), weights = objective.dim() - m;
   PathStart start;
   start.x = Vec::Zero(objective.dim());
@@ -15,13 +15,14 @@ PathStart path_start(TrainingObjective& objective) {
     // At x = 0 the intercepts' gradient is the mean of σ(0) − y (binary) or 1/K − share_k
     // (softmax), so the label means come from one pass.
     const Vec g = objective.evaluate(start.x).g.tail(m);
+    const bool sigmoid = m == 1 || binary_parts;
     for (Index k = 0; k < m; ++k) {
-      const double share = m == 1 ? 0.5 - g[0] : 1.0 / static_cast<double>(m) - g[k];
+      const double share = sigmoid ? 0.5 - g[k] : 1.0 / static_cast<double>(m) - g[k];
       if (!(share > 0 && share < 1)) {
         throw DataError("path: the training labels are all one class (weighted share " +
                         config_number(share) + "): there is no path to fit");
       }
-      start.x[weights + k] = m == 1 ? std::log(share / (1.0 - share)) : std::log(share);
+      start.x[weights + k] = sigmoid ? std::log(share / (1.0 - share)) : std::log(share);
     }
   }
   const Point p = objective.evaluate(start.x);

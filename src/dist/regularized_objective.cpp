@@ -118,8 +118,19 @@ void RegularizedObjective::add_penalty_gradient(const Vec& x, Vec& g) const {
   g.head(n) += params_.l2 * x.head(n);
 }
 
+std::optional<Point> RegularizedObjective::remembered(const Vec& x) const {
+  if (last_sums_.x.size() != x.size() || last_sums_.x != x) return std::nullopt;
+  return point_from_sums(x, last_sums_.loss, last_sums_.raw, last_sums_.cache);
+}
+
 Point RegularizedObjective::point_from_sums(Vec x, double loss, ConstVecRef raw,
                                             std::shared_ptr<const PointCache> cache) const {
+  if (&raw.coeffRef(0) != last_sums_.raw.data()) {
+    last_sums_.x = x;
+    last_sums_.raw = raw;
+    last_sums_.loss = loss;
+    last_sums_.cache = cache;
+  }
   Point p;
   p.x = std::move(x);
   p.f = loss / weight_sum_ + penalty(p.x);

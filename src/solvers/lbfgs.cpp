@@ -79,7 +79,7 @@ SolveResult minimize_lbfgs(Objective& obj, const SolverState& start, const Solve
   Vec d;
   auto search = [&](std::unique_ptr<LineFunction>& line) {
     line.reset();  // it refers to d
-    d = hist.direction(p.g, inv_diag);
+    d = hist.direction(p.g, inv_diag, obj.coordinate_blocks(), obj.block_count());
     double slope = p.g.dot(d);
     if (!(slope < 0)) {  // not a descent direction (numerical trouble): restart from −g
       hist.clear();

@@ -2,6 +2,7 @@
 // OWL-QN. Private to the solvers.
 #pragma once
 
+#include <cmath>
 #include <deque>
 #include <string>
 #include <vector>
@@ -79,6 +80,60 @@ struct History {
     for (size_t i = 0; i < m; ++i) {
       const double b = rho[i] * y[i].dot(q);
       q += (a[i] - b) * s[i];
+    }
+    return -q;
+  }
+
+  // The same for an objective that is a sum of independent parts (Objective::coordinate_blocks:
+  // block[j] of coordinate j, `n` blocks): the two-loop recursion of each part on its own
+  // coordinates, with its own ρ and γ, as if each part had its own L-BFGS (a pair whose part
+  // fails the curvature condition is skipped for that part). One shared history would mix the
+  // parts' curvature: K cross-validation fold-models took 3× the iterations of one model.
+  Vec direction(const Vec& g, const Vec& inv_diag, const std::vector<int>& block, int n) const {
+    if (n <= 1) return direction(g, inv_diag);
+    const size_t m = s.size();
+    const Index dim = g.size();
+    auto dots = [&](const Vec& u, const Vec& v, const Vec* w) {
+      std::vector<double> out(static_cast<size_t>(n), 0.0);
+      for (Index j = 0; j < dim; ++j) {
+        out[static_cast<size_t>(block[static_cast<size_t>(j)])] +=
+            u[j] * v[j] * (w ? (*w)[j] : 1.0);
+      }
+      return out;
+    };
+    std::vector<std::vector<double>> r(m), a(m);
+    Vec q = g;
+    for (size_t i = m; i-- > 0;) {
+      const std::vector<double> sy = dots(s[i], y[i], nullptr), yy = dots(y[i], y[i], nullptr);
+      const std::vector<double> ss = dots(s[i], s[i], nullptr);
+      r[i].resize(static_cast<size_t>(n));
+      for (size_t b = 0; b < r[i].size(); ++b) {
+        r[i][b] = sy[b] > 1e-12 * std::sqrt(yy[b] * ss[b]) ? 1.0 / sy[b] : 0.0;
+      }
+      a[i] = dots(s[i], q, nullptr);
+      for (int k = 0; k < n; ++k) a[i][static_cast<size_t>(k)] *= r[i][static_cast<size_t>(k)];
+      for (Index j = 0; j < dim; ++j)
+        q[j] -= a[i][static_cast<size_t>(block[static_cast<size_t>(j)])] * y[i][j];
+    }
+    // γ per part from the newest pair (parts that skipped it keep γ = 1), as direction().
+    std::vector<double> gamma(static_cast<size_t>(n), 1.0);
+    const Vec* w = inv_diag.size() ? &inv_diag : nullptr;
+    if (m > 0) {
+      const std::vector<double> sy = dots(s[m - 1], y[m - 1], nullptr);
+      const std::vector<double> ywy = dots(y[m - 1], y[m - 1], w);
+      for (size_t b = 0; b < gamma.size(); ++b) {
+        if (r[m - 1][b] > 0 && ywy[b] > 0) gamma[b] = sy[b] / ywy[b];
+      }
+    }
+    for (Index j = 0; j < dim; ++j) {
+      q[j] *= gamma[static_cast<size_t>(block[static_cast<size_t>(j)])] * (w ? (*w)[j] : 1.0);
+    }
+    for (size_t i = 0; i < m; ++i) {
+      std::vector<double> b = dots(y[i], q, nullptr);
+      for (Index j = 0; j < dim; ++j) {
+        const size_t k = static_cast<size_t>(block[static_cast<size_t>(j)]);
+        q[j] += (a[i][k] - r[i][k] * b[k]) * s[i][j];
+      }
     }
     return -q;
   }

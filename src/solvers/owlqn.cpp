@@ -23,7 +23,7 @@ struct Step {
 // projected step; near the optimum, the pseudo-gradient at the trial along that step decides.
 std::optional<Step> orthant_step(Objective& obj, const Point& p, History& hist, const Vec& lambda) {
   const Vec pg = pseudo_gradient(obj, p);
-  Vec d = hist.direction(pg);
+  Vec d = hist.direction(pg, Vec(), obj.coordinate_blocks(), obj.block_count());
   // Keep only components that agree with steepest descent on J.
   for (Index j = 0; j < d.size(); ++j) {
     if (d[j] * pg[j] >= 0) d[j] = 0.0;

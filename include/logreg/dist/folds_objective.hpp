@@ -31,6 +31,9 @@ class FoldsObjective final : public RegularizedObjective {
   double loss_part(const Point& p) const override;
 
   int folds() const { return local_->folds(); }
+  // Coordinate j belongs to fold-model j / d (weights) or j − K·d (intercepts).
+  const std::vector<int>& coordinate_blocks() const override { return blocks_; }
+  int block_count() const override { return folds(); }
   // Fold-model k's θ = [w; b] (d+1) in original units.
   Vec fold_model(const Vec& x, int k) const;
   // Each fold-model's metric on its held-out rows (unweighted, as the validation metrics):
@@ -50,6 +53,15 @@ class FoldsObjective final : public RegularizedObjective {
 
   std::unique_ptr<LocalFolds> local_;
   Vec model_weight_;  // S_k
+  std::vector<int> blocks_;
+  // The last pass: where it was, its margins and its reduced sums (empty when it had none). The
+  // scoring at a fit's final point, a Hessian there and the next fit's start reuse them instead
+  // of another pass.
+  Vec last_x_;
+  RowMatrix<double> last_z_;
+  Vec last_losses_, last_sums_;
+  // The margins at x (rows × K): the cached ones, or one pass.
+  const RowMatrix<double>& margins_at(const Vec& x);
 };
 
 }  // namespace logreg

@@ -17,8 +17,9 @@ struct PathStart {
 // Collective: two passes (one without an intercept). The intercepts are the last
 // objective.intercepts() solver coordinates: one is the binary model's (b = logit of the weighted
 // mean label), several are the multinomial model's (b_k = log of class k's weight share). The
-// objective's penalty is not used: its gradient is zero at w = 0.
-PathStart path_start(TrainingObjective& objective);
+// objective's penalty is not used: its gradient is zero at w = 0. With `binary_parts` every
+// intercept is a binary model's of its own (the cross-validation fold-models).
+PathStart path_start(TrainingObjective& objective, bool binary_parts = false);
 
 // λ_max for l2: the l1 value divided by 1e-3, glmnet's convention for ridge (alpha = 0 uses the
 // lasso's λ_max at alpha = 0.001): at that penalty every coefficient of the first fit is about

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "logreg/comm/communicator.hpp"
 #include "logreg/core/shard.hpp"
@@ -68,8 +69,12 @@ class RegularizedObjective : public TrainingObjective {
   double penalty(const Vec& x) const;
   void add_penalty_gradient(const Vec& x, Vec& g) const;
   // The point x from its reduced sums: the loss and the raw gradient, not yet divided by S.
+  // Remembers them (last_sums_ below).
   Point point_from_sums(Vec x, double loss, ConstVecRef raw,
                         std::shared_ptr<const PointCache> cache) const;
+  // The last point made, when it was at x: its sums do not depend on the penalty, so the next
+  // fit of a regularization path starts there without a pass (it starts where the last ended).
+  std::optional<Point> remembered(const Vec& x) const;
   // True when the map centers the features (standardizing with an intercept).
   bool centered() const { return map_.mean().size() > 0; }
   // diag(∇²f) in solver coordinates from the reduced sums diag(H) and, when centering, the column
@@ -92,6 +97,14 @@ class RegularizedObjective : public TrainingObjective {
   bool interrupted_ = false;
   std::function<bool()> stop_source_;
   ObjectiveStats stats_;
+
+ private:
+  struct LastSums {
+    Vec x, raw;
+    double loss = 0.0;
+    std::shared_ptr<const PointCache> cache;
+  };
+  mutable LastSums last_sums_;
 };
 
 }  // namespace logreg

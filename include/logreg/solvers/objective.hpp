@@ -8,6 +8,7 @@
 #include <limits>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "logreg/core/types.hpp"
 
@@ -67,6 +68,14 @@ class Objective {
   }
   // Sticky, agreed across ranks: a stop was requested (signal) in some reduce so far.
   virtual bool interrupted() const = 0;
+  // For f = Σ_k f_k(x_k), a sum of parts on disjoint coordinates: the part of each coordinate
+  // (0 … n−1) and n; empty and 1 otherwise. L-BFGS and OWL-QN then keep one curvature model
+  // per part (cross-validation's fold-models, include/logreg/dist/folds_objective.hpp).
+  virtual const std::vector<int>& coordinate_blocks() const {
+    static const std::vector<int> none;
+    return none;
+  }
+  virtual int block_count() const { return 1; }
 
   bool has_l1() const { return l1_weights().size() > 0 && l1_weights().maxCoeff() > 0; }
   // J = f + Σ λⱼ|xⱼ|
