@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "logreg/core/evaluation.hpp"
+#include "logreg/core/logistic.hpp"
 #include "logreg/errors.hpp"
 #include "reduce_layout.hpp"
 #include "scoped_timer.hpp"
@@ -182,48 +183,66 @@ const RowMatrix<double>& FoldsObjective::margins_at(const Vec& x) {
 std::vector<double> FoldsObjective::score(const Vec& x, FoldMetric metric) {
   const Index K = folds(), n = local_->rows();
   const RowMatrix<double>& Z = margins_at(x);
-  // Each fold's held-out rows: their margins under the fold's model, and labels.
-  std::vector<std::vector<double>> z(static_cast<size_t>(K)), y(static_cast<size_t>(K));
-  for (Index i = 0; i < n; ++i) {
-    const int f = local_->fold()[static_cast<size_t>(i)];
-    z[static_cast<size_t>(f)].push_back(Z(i, f));
-    y[static_cast<size_t>(f)].push_back(local_->shard().y[i]);
-  }
-  auto view = [](std::vector<double>& v) {
-    return Eigen::Map<Vec>(v.data(), static_cast<Index>(v.size()));
-  };
+  const Vec& y = local_->shard().y;
+  const std::vector<int>& fold = local_->fold();
+  // Per fold: Σ ℓ and the correct predictions over its held-out rows, and their count (the
+  // definitions of metric_sums, evaluation.hpp), in one sweep.
   Vec sums = Vec::Zero(3 * K);
-  const double inf = std::numeric_limits<double>::infinity();
-  Vec range = Vec::Constant(2 * K, -inf);
-  for (Index k = 0; k < K; ++k) {
-    auto zk = view(z[static_cast<size_t>(k)]);
-    const MetricSums m = metric_sums(zk, view(y[static_cast<size_t>(k)]));
-    sums.segment(3 * k, 3) << m.log_loss, m.correct, m.rows;
-    if (zk.size()) range.segment(2 * k, 2) << zk.maxCoeff(), -zk.minCoeff();
+  for (Index i = 0; i < n; ++i) {
+    const Index f = fold[static_cast<size_t>(i)];
+    const double z = Z(i, f);
+    sums[3 * f] += logistic_loss(z, y[i]);
+    sums[3 * f + 1] += ((z > 0) == (y[i] > 0.5));
+    sums[3 * f + 2] += 1.0;
   }
   timed(stats_.comm_s, [&] {
     comm_.allreduce_sum({sums.data(), static_cast<size_t>(sums.size())});
-    if (metric == FoldMetric::Auc)
-      comm_.allreduce_max({range.data(), static_cast<size_t>(range.size())});
   });
   std::vector<double> out(static_cast<size_t>(K));
-  if (metric != FoldMetric::Auc) {
-    for (Index k = 0; k < K; ++k) {
-      const double rows = sums[3 * k + 2];
-      out[static_cast<size_t>(k)] =
-          (metric == FoldMetric::LogLoss ? sums[3 * k] : sums[3 * k + 1]) / rows;
-    }
-    return out;
+  for (Index k = 0; k < K; ++k) {
+    out[static_cast<size_t>(k)] =
+        (metric == FoldMetric::Accuracy ? sums[3 * k + 1] : sums[3 * k]) / sums[3 * k + 2];
   }
+  return metric == FoldMetric::Auc ? fold_auc(Z) : out;
+}
+
+// Each fold-model's ROC AUC on its held-out rows, from histograms of their margins as
+// DistributedEvaluator computes it: two reduces (the ranges, the histograms).
+std::vector<double> FoldsObjective::fold_auc(const RowMatrix<double>& Z) {
+  const Index K = folds(), n = local_->rows();
+  const std::vector<int>& fold = local_->fold();
+  std::vector<Vec> z(static_cast<size_t>(K)), y(static_cast<size_t>(K));
+  std::vector<Index> count(static_cast<size_t>(K), 0);
+  for (int f : fold) ++count[static_cast<size_t>(f)];
+  for (Index k = 0; k < K; ++k) {
+    z[static_cast<size_t>(k)].resize(count[static_cast<size_t>(k)]);
+    y[static_cast<size_t>(k)].resize(count[static_cast<size_t>(k)]);
+    count[static_cast<size_t>(k)] = 0;
+  }
+  for (Index i = 0; i < n; ++i) {
+    const size_t f = static_cast<size_t>(fold[static_cast<size_t>(i)]);
+    z[f][count[f]] = Z(i, static_cast<Index>(f));
+    y[f][count[f]++] = local_->shard().y[i];
+  }
+  const double inf = std::numeric_limits<double>::infinity();
+  Vec range = Vec::Constant(2 * K, -inf);
+  for (Index k = 0; k < K; ++k) {
+    const Vec& zk = z[static_cast<size_t>(k)];
+    if (zk.size()) range.segment(2 * k, 2) << zk.maxCoeff(), -zk.minCoeff();
+  }
+  timed(stats_.comm_s, [&] {
+    comm_.allreduce_max({range.data(), static_cast<size_t>(range.size())});
+  });
   Vec hist = Vec::Zero(2 * kBins * K);
   for (Index k = 0; k < K; ++k) {
-    margin_histogram(view(z[static_cast<size_t>(k)]), view(y[static_cast<size_t>(k)]),
-                     -range[2 * k + 1], range[2 * k], hist.segment(2 * k * kBins, kBins),
+    margin_histogram(z[static_cast<size_t>(k)], y[static_cast<size_t>(k)], -range[2 * k + 1],
+                     range[2 * k], hist.segment(2 * k * kBins, kBins),
                      hist.segment((2 * k + 1) * kBins, kBins));
   }
   timed(stats_.comm_s, [&] {
     comm_.allreduce_sum({hist.data(), static_cast<size_t>(hist.size())});
   });
+  std::vector<double> out(static_cast<size_t>(K));
   for (Index k = 0; k < K; ++k) {
     double bound = 0.0;
     out[static_cast<size_t>(k)] = auc_from_histogram(

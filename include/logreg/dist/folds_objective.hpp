@@ -60,6 +60,7 @@ class FoldsObjective final : public RegularizedObjective {
   Vec last_x_;
   RowMatrix<double> last_z_;
   Vec last_losses_, last_sums_;
+  std::vector<double> fold_auc(const RowMatrix<double>& Z);
   // The margins at x (rows × K): the cached ones, or one pass.
   const RowMatrix<double>& margins_at(const Vec& x);
 };

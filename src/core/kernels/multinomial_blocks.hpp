@@ -27,6 +27,15 @@ constexpr int kClassStep = 1;
 template <typename Step>
 LANES_INLINE void for_class_tiles(Index K, Step&& step) {
   Index k = 0;
+  if constexpr (kClassStep == 4) {
+    // Five classes (five cross-validation folds) in one tile of five, not four and one: the
+    // lone class's tile would read every row again for a single multiply-add per load.
+    if (K % 4 == 1 && K >= 5) {
+      for (; k + 5 < K; k += 4) step.template operator()<4>(k);
+      step.template operator()<5>(k);
+      return;
+    }
+  }
   for (; k + kClassStep <= K; k += kClassStep) step.template operator()<kClassStep>(k);
   if constexpr (kClassStep > 2) {
     if (k + 2 <= K) step.template operator()<2>(k), k += 2;
