@@ -55,14 +55,7 @@ double fold_logloss(const RowMatrix<double>& X, const Vec& y, int k, int seed, d
   SerialCommunicator serial;
   DistributedObjective obj(make_local_objective(test::dense_shard(Xt, yt)), serial,
                            RegularizationParams{l2, 0.0, true, false});
-  SolverParams sp;
-  sp.name = SolverKind::Newton;
-  sp.tol = 1e-12;
-  sp.max_iter = 500;
-  SolverState st;
-  st.solver = "newton";
-  st.x = Vec::Zero(obj.dim());
-  const SolveResult r = minimize(obj, st, sp, [](const IterationReport&) { return true; });
+  const SolveResult r = test::fit(obj, SolverKind::Newton, 1e-12, 500, Vec::Zero(obj.dim()));
   EXPECT_EQ(r.status, SolverStatus::Converged);
   const Vec theta = obj.to_model(r.point.x);
   double loss = 0.0;

@@ -53,14 +53,7 @@ ColdFit cold_fit(const RowMatrix<double>& X, const Vec& y, double l2, bool stand
   SerialCommunicator comm;
   DistributedObjective obj(make_local_objective(test::dense_shard(X, y)), comm,
                            RegularizationParams{l2, 0.0, true, standardize});
-  SolverParams sp;
-  sp.name = solver;
-  sp.max_iter = 5000;
-  sp.tol = tol;
-  SolverState start;
-  start.solver = to_string(solver);
-  start.x = Vec::Zero(obj.dim());
-  const SolveResult r = minimize(obj, start, sp, [](const IterationReport&) { return true; });
+  const SolveResult r = test::fit(obj, solver, tol, 5000, Vec::Zero(obj.dim()));
   EXPECT_EQ(r.status, SolverStatus::Converged) << "cold fit at l2 " << l2;
   return {obj.to_model(r.point.x), obj.stats().evaluations + obj.stats().hessian_products};
 }
@@ -159,14 +152,7 @@ TEST(PathStart, L1MaxIsTheSmallestAllZeroPenalty) {
   EXPECT_NEAR(start.x[X.cols()], std::log(ybar / (1 - ybar)), 1e-12);
   for (const auto& [factor, zero] : {std::pair{1.001, true}, std::pair{0.99, false}}) {
     obj.set_penalty(0.0, factor * start.l1_max);
-    SolverParams sp;
-    sp.name = SolverKind::Owlqn;
-    sp.tol = 1e-10;
-    sp.max_iter = 2000;
-    SolverState st;
-    st.solver = "owlqn";
-    st.x = start.x;
-    const SolveResult r = minimize(obj, st, sp, [](const IterationReport&) { return true; });
+    const SolveResult r = test::fit(obj, SolverKind::Owlqn, 1e-10, 2000, start.x);
     const Index nnz = (r.point.x.head(X.cols()).array() != 0.0).count();
     EXPECT_EQ(nnz == 0, zero) << "l1 = " << factor << " * lambda_max: " << nnz << " non-zeros";
   }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "logreg/core/shard.hpp"
+#include "logreg/solvers/solver.hpp"
 
 namespace logreg::test {
 
@@ -87,5 +88,17 @@ double reference_objective(const RowMatrix<double>& X, const Vec& y, const Vec& 
 double mean_log_loss_from_margins(ConstVecRef z, ConstVecRef y);
 double accuracy(ConstVecRef p, ConstVecRef y);
 double roc_auc(ConstVecRef p, ConstVecRef y);
+
+// A fit from x0 with `solver` to ‖∇J‖∞ ≤ tol (at most max_iter iterations), no observer.
+inline SolveResult fit(Objective& obj, SolverKind solver, double tol, int max_iter, Vec x0) {
+  SolverParams sp;
+  sp.name = solver;
+  sp.tol = tol;
+  sp.max_iter = max_iter;
+  SolverState st;
+  st.solver = to_string(solver);
+  st.x = std::move(x0);
+  return minimize(obj, st, sp, [](const IterationReport&) { return true; });
+}
 
 }  // namespace logreg::test
