@@ -38,6 +38,17 @@ The "full node" column puts k cores (default 32, ASSUMED) on each node with a me
 of --node-bw (default 100 GB/s, ASSUMED): a node's pass takes max(n·(a + d·b)/k, 8·n·d/BW);
 its allreduce adds an intra-node stage over k ranks with this machine's α, β.
 
+Partitioned solver state (solver.state: partitioned, README "Partitioned solver state"): each
+rank updates only its 1/P slice of the solver's vectors, so the serial part becomes
+c·d·(s + (1 − s)/P), where s is the share of c that stays on full-length vectors (assembling x for
+the pass, the objective's full gradient buffers; --replicated-share, MEASURED from the update time
+of 1- and 2-rank runs in both modes), and each iteration adds the allgather of x (8·d bytes) and
+`--dots-per-iter` scalar allreduces for the solvers' dot products:
+
+    T_part(P) = e · T_pass(n/P) + c·d·(s + (1−s)/P) + e · T_allreduce(P) + e · T_allgather(P)
+                + k · T_allreduce(P, 8 bytes)
+    T_allgather(P) = log2(P)·α + (P−1)/P · 8·d · β
+
 Not modelled: load imbalance, OS jitter (grows with P), network contention, data loading, and
 whether the problem fits in memory at small P (the 1-node times of the big cases are hypothetical).
 """
@@ -68,6 +79,12 @@ def work_per_iter(r):
     return (float(r["compute_max_s"]) + float(r["update_max_s"])) / int(r["iterations"])
 
 
+def t_allgather(p, nbytes, alpha, beta):
+    if p <= 1:
+        return 0.0
+    return math.log2(p) * alpha + (p - 1) / p * nbytes * beta
+
+
 def t_allreduce(p, nbytes, alpha, beta):
     if p <= 1:
         return 0.0
@@ -94,6 +111,13 @@ class Model:
                           (8.0 * n * d if dense else 12.0 * nnz / p) / bw)
             reduce = t_allreduce(p, nbytes, alpha, beta) + t_allreduce(k, nbytes, a_in, b_in)
         return e * compute + self.c * d + e * reduce
+
+    def t_iter_partitioned(self, p, rows, d, nnz, dense, e, alpha, beta, share, dots):
+        """Seconds per iteration on p nodes, one rank per node, with the solver state partitioned."""
+        compute = self.t_pass(rows / p, d, nnz / p, dense)
+        comm = t_allreduce(p, 8.0 * (d + 3), alpha, beta) + t_allgather(p, 8.0 * d, alpha, beta)
+        serial = self.c * d * (share + (1.0 - share) / p)
+        return e * (compute + comm) + serial + dots * t_allreduce(p, 8.0, alpha, beta)
 
 
 def calibrate(csv_path, cal_path):
@@ -154,6 +178,11 @@ def main():
     ap.add_argument("--cores-per-node", type=int, default=32, help="'full node' column: cores (assumed)")
     ap.add_argument("--node-bw", type=float, default=100e9, help="'full node' column: memory bandwidth, B/s (assumed)")
     ap.add_argument("--max-nodes", type=int, default=1024)
+    ap.add_argument("--replicated-share", type=float, default=None,
+                    help="partitioned state: share of the serial part c that stays on full-length "
+                         "vectors (MEASURED, see the docstring); omit to skip the partitioned prediction")
+    ap.add_argument("--dots-per-iter", type=float, default=24,
+                    help="partitioned state: scalar allreduces per iteration (the solvers' dot products)")
     ap.add_argument("--png", help="write the efficiency-vs-nodes plot here")
     a = ap.parse_args()
 
@@ -253,6 +282,19 @@ def main():
         red = e * t_allreduce(pm, 8.0 * (d + 3), alpha, beta)
         print(f"    {label:20}: pass {fmt_t(comp)}, serial c·d {fmt_t(ser)}, allreduce of {8 * (d + 3):,} B {fmt_t(red)}"
               f"  (Amdahl limit of the serial part alone: speedup <= {m.t_iter(1, rows, d, nnz, dense, e, 0, 0) / ser:,.0f})")
+
+    if a.replicated_share is not None:
+        print(f"\n  Partitioned solver state (share s = {a.replicated_share:.2f} of c stays replicated, "
+              f"{a.dots_per_iter:g} scalar allreduces per iteration), CSR 1e9 nnz, d = 1e6, strong scaling:")
+        rows, d, nnz = 10_000_000, 1_000_000, 1e9
+        t1 = m.t_iter_partitioned(1, rows, d, nnz, False, e, alpha, beta, a.replicated_share, a.dots_per_iter)
+        for p in ps:
+            tp = m.t_iter_partitioned(p, rows, d, nnz, False, e, alpha, beta, a.replicated_share,
+                                      a.dots_per_iter)
+            tr = m.t_iter(p, rows, d, nnz, False, e, alpha, beta)
+            tr1 = m.t_iter(1, rows, d, nnz, False, e, alpha, beta)
+            print(f"  {p:5d} nodes: partitioned {fmt_t(tp):>9} {100 * t1 / (p * tp):6.1f}%   "
+                  f"replicated {fmt_t(tr):>9} {100 * tr1 / (p * tr):6.1f}%")
 
     if a.png:
         import matplotlib

@@ -22,11 +22,23 @@ import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402,F401
 
 
+def base(mode):
+    """strong or weak; a STATES run's mode is <base>_<solver.state> (run_scaling.sh)."""
+    return mode.split("_")[0]
+
+
+def style_of(mode):
+    color = {"strong": "C0", "weak": "C3"}[base(mode)]
+    if mode.endswith("_partitioned"):
+        return dict(color="C2" if base(mode) == "strong" else "C1", marker="^", ls="--")
+    return dict(color=color, marker="o" if base(mode) == "strong" else "s")
+
+
 def load(path):
     best = {}
     with open(path) as f:
         for r in csv.DictReader(f):
-            if r["mode"] not in ("strong", "weak"):
+            if base(r["mode"]) not in ("strong", "weak"):
                 continue
             key = (r["mode"], int(r["ranks"]))
             if key not in best or float(r["time_per_iter_s"]) < float(best[key]["time_per_iter_s"]):
@@ -89,14 +101,14 @@ def main():
     if not best:
         sys.exit(f"{args.csv}: no strong/weak rows")
     cores = int(next(iter(best.values()))["cores"])
-    modes = [m for m in ("strong", "weak") if any(k[0] == m for k in best)]
+    modes = sorted({k[0] for k in best}, key=lambda m: (base(m) != "strong", m))
     series = {}
     for m in modes:
         ps = sorted(p for (mm, p) in best if mm == m)
         rows = [best[(m, p)] for p in ps]
         t = [float(r["time_per_iter_s"]) for r in rows]
         t1 = t[0] * ps[0]  # time on one rank (ps[0] is 1 in the default runs)
-        if m == "strong":
+        if base(m) == "strong":
             speedup = [t1 / ti for ti in t]
             eff = [s / p for s, p in zip(speedup, ps)]
         else:  # weak: P times the work in the same time is ideal
@@ -107,19 +119,21 @@ def main():
 
     all_ps = sorted({p for s in series.values() for p in s["ps"]})
     pmax = max(all_ps)
-    style = {"strong": dict(color="C0", marker="o"), "weak": dict(color="C3", marker="s")}
+    style = {m: style_of(m) for m in series}
     size = (5.4, 4.3)
     label = {}
     for m, s in series.items():
         r0 = s["rows"][0]
-        per = f"{int(r0['rows']):,} rows" if m == "strong" else f"{int(r0['rows']) // s['ps'][0]:,} rows/rank"
+        per = f"{int(r0['rows']):,} rows" if base(m) == "strong" else f"{int(r0['rows']) // s['ps'][0]:,} rows/rank"
         label[m] = f"{m} ({per} x {r0['features']})"
 
     # time per iteration
     fig, ax = plt.subplots(figsize=size)
     for m, s in series.items():
         ax.plot(s["ps"], s["t"], label=label[m], **style[m])
-        if m == "strong":
+        if m.endswith("_partitioned"):
+            continue  # the ideal and limit lines once per base mode
+        if base(m) == "strong":
             ax.plot(s["ps"], [s["t"][0] * s["ps"][0] / p for p in s["ps"]], ls="--", color="C0", lw=0.8,
                     label="strong ideal (T1/P)")
             ax.plot(s["ps"], [s["t"][0] * s["ps"][0] / min(p, cores) for p in s["ps"]], ls=":", color="C0",
@@ -142,10 +156,13 @@ def main():
     plt.close(fig)
 
     # speedup (strong)
-    if "strong" in series:
-        s = series["strong"]
+    strong = [m for m in series if base(m) == "strong"]
+    if strong:
+        s = series[strong[0]]
         fig, ax = plt.subplots(figsize=size)
-        ax.plot(s["ps"], s["speedup"], label="measured", **style["strong"])
+        for m in strong:
+            ax.plot(series[m]["ps"], series[m]["speedup"], label=f"measured ({m})" if len(strong) > 1 else "measured",
+                    **style[m])
         ax.plot(s["ps"], s["ps"], ls="--", color="0.4", lw=0.8, label="ideal (P)")
         ax.plot(s["ps"], [min(p, cores) for p in s["ps"]], ls=":", color="k", lw=1.2,
                 label=f"core limit min(P, {cores})")
@@ -154,7 +171,7 @@ def main():
         ring_busy(ax, s, "speedup")
         ax.set_ylim(0, max(s["ps"]) * 1.05)
         ax.set_ylabel("speedup T(1)/T(P)")
-        ax.set_title("Strong scaling speedup: " + label["strong"].split("(")[1].rstrip(")"))
+        ax.set_title("Strong scaling speedup: " + label[strong[0]].split("(")[1].rstrip(")"))
         log2_axis(ax, s["ps"])
         shade(ax, cores, pmax, top=True)
         below(fig, ax)

@@ -26,6 +26,13 @@
 #                              runs that calibrate perf_model.py (calibration.csv), each
 #                              CAL_REPEATS [3] times
 #   MODEL [1]                  run perf_model.py at the end
+#   SOLVER [gd]                solver.name (lbfgs: max_iter ITERS, no early stop either)
+#   STATES [""]                solver.state values to compare, e.g. "replicated partitioned"
+#                              (README, "Partitioned solver state"); each run's mode is then
+#                              <mode>_<state> in the CSV
+#   PRESET [""]                wide-sparse: d = 10^6 CSR (100 non-zeros per row), 200 000 rows
+#                              (strong) / 50 000 per rank (weak), lbfgs, both states, no
+#                              calibration or model; any variable set explicitly still wins
 # CSV: the columns of the issue (mode ... oversubscribed), then density, nnz, evaluations,
 # compute_mean_s, comm_mean_s, update_max_s, cores, repeat and foreign_load: the CPU (in cores)
 # that other processes and the hypervisor took during the run. On a shared machine that number
@@ -41,6 +48,16 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=SCRIPTDIR/../common.sh
 source "$here/../common.sh"
 
+if [ "${PRESET:-}" = wide-sparse ]; then
+  : "${FEATURES:=1000000}" "${DENSITY:=1e-4}" "${ROWS:=200000}" "${ROWS_PER_RANK:=50000}"
+  : "${SOLVER:=lbfgs}" "${STATES:=replicated partitioned}" "${CALIBRATE:=0}" "${MODEL:=0}"
+  : "${OUT:=out/scaling_wide}"
+elif [ -n "${PRESET:-}" ]; then
+  echo "unknown PRESET '$PRESET' (wide-sparse)" >&2
+  exit 2
+fi
+SOLVER="${SOLVER:-gd}"
+STATES="${STATES:-}"
 RANKS="${RANKS:-1 2 4 8}"
 MODES="${MODES:-strong weak}"
 ROWS="${ROWS:-2000000}"
@@ -98,7 +115,7 @@ load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
   echo "host: $(hostname), $(nproc) logical CPUs, $CORES physical cores, $(lscpu | sed -n 's/^Model name: *//p')"
   echo "mpirun: $(mpirun --version 2>/dev/null | head -n 1)"
   echo "git: $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?') $(git -C "$here" status --porcelain 2>/dev/null | grep -q . && echo '(dirty tree)')"
-  echo "settings: RANKS='$RANKS' ROWS=$ROWS ROWS_PER_RANK=$ROWS_PER_RANK FEATURES=$FEATURES DENSITY=$DENSITY ITERS=$ITERS LR=$LR REPEATS=$REPEATS"
+  echo "settings: RANKS='$RANKS' ROWS=$ROWS ROWS_PER_RANK=$ROWS_PER_RANK FEATURES=$FEATURES DENSITY=$DENSITY ITERS=$ITERS LR=$LR REPEATS=$REPEATS SOLVER=$SOLVER STATES='$STATES'"
   echo "load average at start: $(load_avg)"
 } > "$OUT/meta.txt"
 cat "$OUT/meta.txt"
@@ -146,9 +163,14 @@ wait_quiet() {
   if [ "$waited" -gt 0 ]; then echo "  (waited $((waited / 10)).$((waited % 10)) s for other processes to go quiet)"; fi
 }
 
-# run MODE P FILE REPEAT CSVFILE DENSITY NNZ: one training run, one CSV row.
+# run MODE P FILE REPEAT CSVFILE DENSITY NNZ [STATE]: one training run, one CSV row.
 run() {
-  local mode="$1" p="$2" file="$3" rep="$4" csv="$5" dens="$6" nnz="$7"
+  local mode="$1" p="$2" file="$3" rep="$4" csv="$5" dens="$6" nnz="$7" state="${8:-}"
+  local state_line=""
+  if [ -n "$state" ]; then
+    mode="${mode}_$state"
+    state_line="  state: $state"
+  fi
   local tag="${mode}_P${p}_r${rep}"
   local metrics="$OUT/runs/$tag.jsonl"
   rm -f "$metrics"
@@ -158,10 +180,11 @@ data:
 model:
   l2: 1.0e-4
 solver:
-  name: gd
+  name: $SOLVER
   max_iter: $ITERS
   tol: 1.0e-300        # never met: every run does exactly max_iter iterations
-  learning_rate: $LR   # fixed step: one loss+gradient pass per iteration, no line search
+  learning_rate: $LR   # gd: fixed step, one loss+gradient pass per iteration, no line search
+$state_line
 output:
   model: $OUT/runs/model.h5
   metrics: $metrics
@@ -228,7 +251,9 @@ echo "== runs: $ITERS gd iterations each, $REPEATS repeat(s), $CORES physical co
 for rep in $(seq "$rep0" $((rep0 + REPEATS - 1))); do  # interleaved, so a burst of foreign load hits one repeat
   for mode in $MODES; do
     for p in $RANKS; do
-      run "$mode" "$p" "${FILE[$mode,$p]}" "$rep" "$CSV" "$DENSITY" "${NNZ[$mode,$p]}"
+      for state in ${STATES:-""}; do
+        run "$mode" "$p" "${FILE[$mode,$p]}" "$rep" "$CSV" "$DENSITY" "${NNZ[$mode,$p]}" "$state"
+      done
     done
   done
 done
