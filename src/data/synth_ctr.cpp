@@ -38,6 +38,7 @@ struct IntegerColumn {
 
 struct CategoryColumn {
   int64_t cardinality = 0;
+  double zipf_span = 0;  // (cardinality + 1)^(1 - kZipf) - 1, for zipf_rank
   double missing = 0;
   double effect_sd = 0;
   std::vector<double> head;  // effects of ranks 1..kTabled
@@ -82,6 +83,7 @@ CtrModel make_model(uint64_t seed) {
     CategoryColumn& c = m.categories[static_cast<size_t>(k)];
     const double decades = 1.0 + 5.0 * ((k * 11) % 26) / 25.0;
     c.cardinality = static_cast<int64_t>(std::llround(std::pow(10.0, decades)));
+    c.zipf_span = std::pow(static_cast<double>(c.cardinality) + 1.0, 1.0 - kZipf) - 1.0;
     c.missing = k < 13 ? 0.0 : 0.05 + 0.40 * ((k * 5) % 13) / 12.0;
     c.effect_sd = c.cardinality <= 100     ? 0.5
                   : c.cardinality <= 1000  ? 0.25
@@ -96,12 +98,11 @@ CtrModel make_model(uint64_t seed) {
   return m;
 }
 
-// A rank in 1..n with P(r) ∝ r^-s, drawn by inverting the continuous (bounded Pareto)
-// approximation on [1, n + 1).
-int64_t zipf_rank(double u, int64_t n) {
-  const double a = 1.0 - kZipf;
-  const double x = std::pow((std::pow(static_cast<double>(n) + 1.0, a) - 1.0) * u + 1.0, 1.0 / a);
-  return std::clamp<int64_t>(static_cast<int64_t>(x), 1, n);
+// A rank in 1..n of column c with P(r) ∝ r^-kZipf, drawn by inverting the continuous (bounded
+// Pareto) approximation on [1, n + 1).
+int64_t zipf_rank(double u, const CategoryColumn& c) {
+  const double x = std::pow(c.zipf_span * u + 1.0, 1.0 / (1.0 - kZipf));
+  return std::clamp<int64_t>(static_cast<int64_t>(x), 1, c.cardinality);
 }
 
 // log(1 + e^z), exact for large |z|.
@@ -138,7 +139,7 @@ void draw_rows(const CtrModel& m, Index row0, Index count, Index held_out_from, 
       *p++ = '\t';
       const double u = rng.uniform(), w = rng.uniform();
       if (u < c.missing) continue;
-      const int64_t rank = zipf_rank(w, c.cardinality);
+      const int64_t rank = zipf_rank(w, c);
       z += m.effect(k, rank);
       const uint32_t t = m.token(k, rank);
       for (int s = 28; s >= 0; s -= 4) *p++ = kHex[(t >> s) & 15u];
