@@ -173,6 +173,22 @@ TEST(HashedConvert, HeaderRowAndCommaDelimiter) {
   EXPECT_EQ(r.rows[1], (std::map<int64_t, double>{{1 + murmur3_x86_32("C1=y", 0) % 256, 1.0}}));
 }
 
+// A .txt file is TSV when its first line has a tab and no ':'; LIBSVM with tabs stays LIBSVM.
+TEST(HashedConvert, TxtWithTabsIsTsv) {
+  test::TempDir dir("hashing_txt");
+  write_text(dir.file("t.txt"), "x\tC\ty\n2\tu\t1\n");
+  ConvertOptions o;
+  o.hashing.categorical = {"C"};
+  o.hashing.bits = 3;
+  convert(dir.file("t.txt"), dir.file("t.h5"), o);
+  const SparseRows r = read_sparse(dir.file("t.h5"));
+  EXPECT_EQ(r.rows.at(0),
+            (std::map<int64_t, double>{{0, 2.0}, {1 + murmur3_x86_32("C=u", 0) % 8, 1.0}}));
+  write_text(dir.file("l.txt"), "1\t1:2\t3:1\n");
+  const ConvertStats s = convert(dir.file("l.txt"), dir.file("l.h5"), ConvertOptions{});
+  EXPECT_EQ(s.features, 3);
+}
+
 // "X1", ..., "Xn".
 std::vector<std::string> numbered(char prefix, int n) {
   std::vector<std::string> names;

@@ -199,7 +199,7 @@ int run_synth(const Parsed& p) {
 
 void convert_options(po::options_description_easy_init add) {
   add("format", po::value<std::string>(),
-      "libsvm | csv | tsv (default: from the extension: .csv CSV, .tsv TSV)")(
+      "libsvm | csv | tsv (default: .csv CSV, .tsv TSV, .txt with tabs TSV)")(
       "sparse", "write CSR (default for LIBSVM)")("dense", "write a dense X (default for CSV)")(
       "label", po::value<std::string>(), "CSV label column name (default: the last column)")(
       "labels", po::value<std::string>()->default_value("auto"),

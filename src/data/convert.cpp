@@ -284,6 +284,21 @@ void check_format_options(const std::string& in, InputFormat format, const Conve
   }
 }
 
+// A .txt file whose first non-blank line has a tab and no ':' (LIBSVM's index:value) is TSV.
+bool txt_holds_tsv(const std::string& in) {
+  if (in.size() < 4) return false;
+  std::string ext = in.substr(in.size() - 4);
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext != ".txt") return false;
+  LineReader reader(in);
+  std::string_view line;
+  while (reader.next(line)) {
+    if (trim(line).empty()) continue;
+    return line.find('\t') != std::string_view::npos && line.find(':') == std::string_view::npos;
+  }
+  return false;
+}
+
 }  // namespace
 
 void ConvertOptions::validate() const {
@@ -317,8 +332,11 @@ ConvertStats convert(const std::string& in, const std::string& out, const Conver
   roles.check();
   const auto start = std::chrono::steady_clock::now();
   InputFormat format = resolve_format(in, opt.format);
-  if (opt.format == InputFormat::Auto && opt.delimiter != '\0' && format == InputFormat::Libsvm) {
-    format = InputFormat::Csv;
+  if (opt.format == InputFormat::Auto && format == InputFormat::Libsvm) {
+    if (opt.delimiter != '\0')
+      format = InputFormat::Csv;
+    else if (txt_holds_tsv(in))
+      format = InputFormat::Tsv;
   }
   check_format_options(in, format, opt);
   ConvertStats stats;

@@ -29,7 +29,9 @@ struct ConvertProgress {
 };
 
 struct ConvertOptions {
-  InputFormat format = InputFormat::Auto;  // Auto: *.csv CSV, *.tsv TSV, anything else LIBSVM
+  // Auto: *.csv CSV, *.tsv TSV, *.txt TSV when its first line has a tab and no ':', anything
+  // else LIBSVM.
+  InputFormat format = InputFormat::Auto;
   // Auto: LIBSVM or hashed categorical columns -> CSR, CSV -> dense.
   OutputLayout layout = OutputLayout::Auto;
   // The cell delimiter of CSV/TSV ('\0': the format's, ',' or tab); setting one reads an Auto
