@@ -1,7 +1,7 @@
 // Hashed categorical features (README, "Hashed categorical features"): MurmurHash3_x86_32 against
 // published vectors, buckets, a small TSV converted with categorical, cross, log1p and missing
 // indicator columns against CSR entries computed here from the spec, thread-count invariance,
-// the refusals, and `synth --ctr`.
+// the refusals, the progress callback, and `synth --ctr`.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -224,6 +224,41 @@ TEST(HashedConvert, ThreadsAndBlocksDoNotChangeTheOutput) {
     EXPECT_EQ(many.rows, one.rows) << threads << " threads, blocks of " << block;
     EXPECT_EQ(many.y, one.y);
   }
+}
+
+// The progress callback of convert: once a block, in input order, the counting pass flagged and
+// first, each pass ending at the input's size and row count.
+TEST(ConvertProgressReport, OncePerBlockEndingAtTheInputSize) {
+  test::TempDir dir("hashing_progress");
+  std::string text;
+  for (int i = 0; i < 50; ++i) text += kTable;
+  write_text(dir.file("in.tsv"), text);
+  ConvertOptions o = table_options(4);
+  o.block_bytes = 64;
+  o.threads = 2;
+  o.shards = 2;  // the row count first: a counting pass
+  std::vector<ConvertProgress> seen;
+  o.progress = [&seen](const ConvertProgress& p) { seen.push_back(p); };
+  convert(dir.file("in.tsv"), dir.file("out.h5"), o);
+  ASSERT_GT(seen.size(), 4u);
+  size_t ends = 0;
+  for (size_t i = 0; i < seen.size(); ++i) {
+    const ConvertProgress& p = seen[i];
+    EXPECT_EQ(p.total_bytes, text.size());
+    EXPECT_LE(p.bytes, p.total_bytes);
+    const bool first_of_pass = i == 0 || p.counting != seen[i - 1].counting;
+    if (!first_of_pass) {
+      EXPECT_GE(p.bytes, seen[i - 1].bytes) << i;
+      EXPECT_GE(p.rows, seen[i - 1].rows) << i;
+    }
+    EXPECT_EQ(p.counting, i < seen.size() / 2) << i;  // as many blocks in both passes
+    if (i + 1 == seen.size() || seen[i + 1].counting != p.counting) {
+      ++ends;
+      EXPECT_EQ(p.bytes, text.size()) << i;
+      EXPECT_EQ(p.rows, 200) << i;
+    }
+  }
+  EXPECT_EQ(ends, 2u);
 }
 
 // The message of the ConfigError convert throws.
