@@ -3,19 +3,25 @@
 //   convert  LIBSVM / CSV text to HDF5, streaming
 //   info     describe data files
 // Exit status: 0 success, 1 data or I/O error, 2 usage error.
+#include <unistd.h>
+
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <charconv>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "logreg/data/convert.hpp"
 #include "logreg/data/info.hpp"
 #include "logreg/data/synth.hpp"
+#include "logreg/data/synth_ctr.hpp"
 #include "logreg/errors.hpp"
 #include "logreg/version.hpp"
 
@@ -34,9 +40,14 @@ constexpr const char* kUsage =
     "               [--shards K] [--dtype float64|float32]\n"
     "      Draw data from a known logistic (or K-class softmax) model, stored as\n"
     "      true_coef / true_intercept.\n"
-    "  convert IN OUT.h5 [--format libsvm|csv] [--sparse|--dense] [--label COLUMN]\n"
+    "  synth --ctr OUT.tsv --rows N [--seed S]\n"
+    "      A click log in Criteo's schema (TSV), its true model in OUT.tsv.truth.json.\n"
+    "  convert IN OUT.h5 [--format libsvm|csv|tsv] [--sparse|--dense] [--label COLUMN]\n"
     "               [--labels auto|binary|classes|strings] [--shards K] [--dtype float64|float32]\n"
-    "      Convert LIBSVM or CSV text (streaming, bounded memory).\n"
+    "               [--delimiter C] [--columns NAMES] [--categorical NAMES [--hash-bits B]\n"
+    "               [--hash-seed S] [--cross C1:C2]...] [--log1p NAMES] [--missing-indicator]\n"
+    "      Convert LIBSVM, CSV or TSV text (streaming, bounded memory), hashing categorical\n"
+    "      columns.\n"
     "  info FILE.h5...\n"
     "      Print rows, features, layout, dtype, nnz, label balance or class counts.\n"
     "\n"
@@ -85,6 +96,32 @@ template <typename T>
 T required(const po::variables_map& vm, const char* name) {
   if (!vm.count(name)) throw ConfigError(std::string("--") + name + " is required");
   return vm[name].as<T>();
+}
+
+// An unsigned integer option's value (from_chars: no sign, no spaces, in range).
+template <typename T>
+T parse_unsigned(const std::string& s, const char* option) {
+  T value{};
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (s.empty() || ec != std::errc() || ptr != s.data() + s.size()) {
+    throw ConfigError(std::string(option) + ": expected an unsigned integer, got '" + s + "'");
+  }
+  return value;
+}
+
+// "A,B,C" as its names; empty names are refused, naming the option.
+std::vector<std::string> split_names(const std::string& list, const char* option) {
+  std::vector<std::string> names;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = list.find(',', start);
+    names.push_back(list.substr(start, comma - start));
+    if (names.back().empty()) {
+      throw ConfigError(std::string(option) + ": empty column name in '" + list + "'");
+    }
+    if (comma == std::string::npos) return names;
+    start = comma + 1;
+  }
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -148,11 +185,7 @@ int run_synth(const Parsed& p) {
   opt.density = p.vm["density"].as<double>();
   opt.classes = p.vm["classes"].as<int>();
   read_output_options(p.vm, opt);
-  const std::string seed = p.vm["seed"].as<std::string>();
-  auto [ptr, ec] = std::from_chars(seed.data(), seed.data() + seed.size(), opt.seed);
-  if (seed.empty() || ec != std::errc() || ptr != seed.data() + seed.size()) {
-    throw ConfigError("--seed: expected an unsigned integer, got '" + seed + "'");
-  }
+  opt.seed = parse_unsigned<uint64_t>(p.vm["seed"].as<std::string>(), "--seed");
   opt.validate();
   const auto t0 = std::chrono::steady_clock::now();
   const data::SynthResult result = data::synthesize(p.positional[0], opt);
@@ -166,11 +199,84 @@ int run_synth(const Parsed& p) {
 
 void convert_options(po::options_description_easy_init add) {
   add("format", po::value<std::string>(),
-      "libsvm | csv (default: from the extension, .csv is CSV)")(
+      "libsvm | csv | tsv (default: .csv CSV, .tsv TSV, .txt with tabs TSV)")(
       "sparse", "write CSR (default for LIBSVM)")("dense", "write a dense X (default for CSV)")(
       "label", po::value<std::string>(), "CSV label column name (default: the last column)")(
       "labels", po::value<std::string>()->default_value("auto"),
-      "auto | binary | classes | strings: which labels are allowed (see above)");
+      "auto | binary | classes | strings: which labels are allowed (see above)")(
+      "delimiter", po::value<std::string>(), "CSV/TSV cell delimiter: one character, or '\\t'")(
+      "columns", po::value<std::string>(), "NAME,NAME,...: the columns of a headerless file")(
+      "categorical", po::value<std::string>(), "C1,C2,...: columns hashed into 2^B features")(
+      "hash-bits", po::value<int>()->default_value(20), "B: 2^B hashed features (1..28)")(
+      "hash-seed", po::value<std::string>()->default_value("0"), "MurmurHash3 seed (uint32)")(
+      "cross", po::value<std::vector<std::string>>()->composing(),
+      "C1:C2: also hash the pair of two categorical columns (repeatable)")(
+      "log1p", po::value<std::string>(), "I1,I2,...: numeric columns stored as log1p(max(x, 0))")(
+      "missing-indicator", "one more column per numeric column: 1 where its cell is empty");
+}
+
+char parse_delimiter(const std::string& s) {
+  if (s == "\\t" || s == "\t" || s == "tab") return '\t';
+  if (s.size() != 1 || s == "\"" || s == "\n" || s == "\r") {
+    throw ConfigError("--delimiter: expected one character (or '\\t' for a tab), got '" + s + "'");
+  }
+  return s[0];
+}
+
+// The column options of convert (README, "Hashed categorical features").
+void read_column_options(const po::variables_map& vm, data::ConvertOptions& opt) {
+  if (vm.count("delimiter")) opt.delimiter = parse_delimiter(vm["delimiter"].as<std::string>());
+  if (vm.count("columns")) opt.columns = split_names(vm["columns"].as<std::string>(), "--columns");
+  data::HashingOptions& h = opt.hashing;
+  if (vm.count("categorical")) {
+    h.categorical = split_names(vm["categorical"].as<std::string>(), "--categorical");
+  }
+  h.bits = vm["hash-bits"].as<int>();
+  h.seed = parse_unsigned<uint32_t>(vm["hash-seed"].as<std::string>(), "--hash-seed");
+  if (vm.count("cross")) {
+    for (const std::string& c : vm["cross"].as<std::vector<std::string>>()) {
+      const size_t colon = c.find(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == c.size() ||
+          c.find(':', colon + 1) != std::string::npos) {
+        throw ConfigError("--cross: expected two column names as C1:C2, got '" + c + "'");
+      }
+      h.crosses.emplace_back(c.substr(0, colon), c.substr(colon + 1));
+    }
+  }
+  if (vm.count("log1p")) h.log1p = split_names(vm["log1p"].as<std::string>(), "--log1p");
+  h.missing_indicator = vm.count("missing-indicator") > 0;
+}
+
+// "1.2 GB" / "5.1 M": `x` with a prefix of a thousand's power and one decimal.
+std::string human(double x, const char* unit) {
+  static constexpr const char* kPrefixes[] = {"", "k", "M", "G", "T"};
+  int k = 0;
+  while (x >= 1000.0 && k < 4) x /= 1000.0, ++k;
+  std::string u = std::string(kPrefixes[k]) + unit;  // "M rows", "rows/s", "GB"
+  if (u.front() == ' ') u.erase(0, 1);
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(k == 0 ? 0 : 1) << x << " " << u;
+  return os.str();
+}
+
+// A progress line on stderr every 2 s on a terminal, every 5 s otherwise, a line each, so batch
+// logs get it too: "convert: 1.2 GB of 3.4 GB (35%), 5.1 M rows, 410 k rows/s, 120 MB/s, ETA 18 s".
+std::function<void(const data::ConvertProgress&)> progress_printer() {
+  const double every = isatty(STDERR_FILENO) ? 2.0 : 5.0;
+  return [every, next = every](const data::ConvertProgress& p) mutable {
+    if (p.seconds < next || p.seconds <= 0.0) return;
+    next = p.seconds + every;
+    const double done = static_cast<double>(p.bytes), total = static_cast<double>(p.total_bytes);
+    const double rate = done / p.seconds;
+    std::ostringstream os;
+    os << "convert" << (p.counting ? " (counting pass)" : "") << ": " << human(done, "B") << " of "
+       << human(total, "B") << " (" << std::fixed << std::setprecision(0)
+       << (total > 0 ? 100.0 * done / total : 100.0) << "%), "
+       << human(static_cast<double>(p.rows), " rows") << ", "
+       << human(static_cast<double>(p.rows) / p.seconds, " rows/s") << ", " << human(rate, "B/s")
+       << ", ETA " << std::setprecision(0) << (rate > 0 ? (total - done) / rate : 0.0) << " s\n";
+    std::cerr << os.str() << std::flush;
+  };
 }
 
 data::LabelChoice parse_labels(const std::string& s) {
@@ -206,8 +312,10 @@ int run_convert(const Parsed& p) {
       opt.format = data::InputFormat::Libsvm;
     else if (f == "csv")
       opt.format = data::InputFormat::Csv;
+    else if (f == "tsv")
+      opt.format = data::InputFormat::Tsv;
     else
-      throw ConfigError("--format: expected libsvm or csv, got '" + f + "'");
+      throw ConfigError("--format: expected libsvm, csv or tsv, got '" + f + "'");
   }
   if (p.vm.count("sparse") && p.vm.count("dense")) {
     throw ConfigError("--sparse and --dense exclude each other");
@@ -216,7 +324,9 @@ int run_convert(const Parsed& p) {
   if (p.vm.count("dense")) opt.layout = data::OutputLayout::Dense;
   if (p.vm.count("label")) opt.label = p.vm["label"].as<std::string>();
   opt.labels = parse_labels(p.vm["labels"].as<std::string>());
+  read_column_options(p.vm, opt);
   read_output_options(p.vm, opt);
+  opt.progress = progress_printer();
   const data::ConvertStats s = data::convert(p.positional[0], p.positional[1], opt);
   for (const auto& f : s.files) std::cout << "wrote " << f << "\n";
   const double mb = static_cast<double>(s.bytes_read) / 1e6;
@@ -256,6 +366,39 @@ constexpr WritingCommand kConvert = {
     &convert_options,
     &run_convert};
 
+// synth --ctr OUT.tsv: a click log in Criteo's schema (README, "Synthetic click logs").
+int run_synth_ctr(const std::vector<std::string>& args) {
+  po::options_description options("synth --ctr options");
+  options.add_options()("ctr", po::value<std::string>(), "output TSV file (required)")(
+      "rows", po::value<int64_t>(), "number of rows N (required)")(
+      "seed", po::value<std::string>()->default_value("0"), "random seed (unsigned 64-bit)")(
+      "threads", po::value<int>()->default_value(0), "generating threads (0: the hardware's)")(
+      "help", "show this help");
+  if (wants_help(args)) {
+    std::cout << "Usage: logreg_data synth --ctr OUT.tsv --rows N [--seed S] [--threads T]\n\n"
+              << "Writes label, I1..I13 (counts), C1..C26 (8-hex-digit tokens), tab-separated,\n"
+              << "no header, labels from a known logistic model described, with its own mean\n"
+              << "log-loss (all rows, last 10 %), in OUT.tsv.truth.json.\n"
+              << options;
+    return kExitOk;
+  }
+  const Parsed p = parse(args, options);
+  if (!p.positional.empty()) {
+    throw ConfigError("synth --ctr: unexpected argument '" + p.positional[0] + "'");
+  }
+  data::CtrSynthOptions opt;
+  opt.rows = required<int64_t>(p.vm, "rows");
+  opt.seed = parse_unsigned<uint64_t>(p.vm["seed"].as<std::string>(), "--seed");
+  opt.threads = p.vm["threads"].as<int>();
+  const auto t0 = std::chrono::steady_clock::now();
+  const data::CtrSynthResult r = data::synthesize_ctr(required<std::string>(p.vm, "ctr"), opt);
+  std::cout << "wrote " << r.data_file << "\nwrote " << r.truth_file << "\nrows " << opt.rows
+            << ", click rate " << std::fixed << std::setprecision(4) << r.positive_rate
+            << ", true log-loss " << r.log_loss << " (last " << r.held_out_rows << " rows "
+            << r.held_out_log_loss << "), " << std::setprecision(2) << seconds_since(t0) << " s\n";
+  return kExitOk;
+}
+
 int run_info(const std::vector<std::string>& args) {
   if (args.empty()) throw ConfigError("info: no files given (usage: logreg_data info FILE.h5...)");
   if (wants_help(args)) {
@@ -294,7 +437,12 @@ int run(int argc, char** argv) {
     std::cout << "logreg_data " << logreg::version() << "\n";
     return kExitOk;
   }
-  if (command == "synth") return run_writing(kSynth, args);
+  if (command == "synth") {
+    const bool ctr = std::any_of(args.begin(), args.end(), [](const std::string& a) {
+      return a == "--ctr" || a.rfind("--ctr=", 0) == 0;
+    });
+    return ctr ? run_synth_ctr(args) : run_writing(kSynth, args);
+  }
   if (command == "convert") return run_writing(kConvert, args);
   if (command == "info") return run_info(args);
   std::cerr << "logreg_data: unknown command '" << command << "'\n\n" << kUsage;

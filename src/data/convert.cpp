@@ -12,6 +12,7 @@
 #include "logreg/data/libsvm_parser.hpp"
 #include "logreg/data/row_batch.hpp"
 #include "logreg/data/shard_writer.hpp"
+#include "logreg/data/table_parser.hpp"
 #include "logreg/errors.hpp"
 #include "logreg/io/safe_output.hpp"
 
@@ -41,42 +42,72 @@ bool string_labels(LabelChoice choice, std::string_view first_label) {
          !parse_label_number(first_label, v);
 }
 
-// Where the data lines of `in` start and how to parse them. A CSV file's header is read here
-// (blank lines before it skipped), and its first data line, whose label decides whether the
-// labels are strings; the data starts on the line after the header.
+// Whether delimited input goes through TableParser: any delimiter but a comma, named columns, or
+// columns to hash or transform. Plain CSV keeps CsvParser's fast path.
+bool uses_table(InputFormat format, const ConvertOptions& opt) {
+  return format == InputFormat::Tsv || (opt.delimiter != '\0' && opt.delimiter != ',') ||
+         !opt.columns.empty() || opt.hashing.any();
+}
+
+// Where the data lines of `in` start and how to parse them. A CSV/TSV file's header is read here
+// (blank lines before it skipped) unless --columns names the columns, and its first data line,
+// whose label decides whether the labels are strings.
 struct Source {
   std::string path;
-  std::optional<CsvParser> csv;  // none: LIBSVM
-  uint64_t offset = 0;           // byte where the data lines start
-  int64_t first_line = 1;        // their first line number
-  LabelRule labels;              // without names yet
+  std::optional<CsvParser> csv;      // plain CSV
+  std::optional<TableParser> table;  // other delimited text; neither: LIBSVM
+  uint64_t offset = 0;               // byte where the data lines start
+  int64_t first_line = 1;            // their first line number
+  LabelRule labels;                  // without names yet
+  uint64_t size = 0;                 // of the file
 
-  Source(const std::string& in, InputFormat format, const std::string& label, LabelChoice choice)
-      : path(in) {
-    labels.choice = choice;
-    if (format != InputFormat::Csv) return;
+  Source(const std::string& in, InputFormat format, const ConvertOptions& opt) : path(in) {
+    size = LineReader(in).file_size();
+    labels.choice = opt.labels;
+    if (format == InputFormat::Libsvm) return;
     labels.csv = true;
-    labels.strings = choice == LabelChoice::Strings;
+    labels.strings = opt.labels == LabelChoice::Strings;
+    const bool in_table = uses_table(format, opt);
+    const char delimiter =
+        opt.delimiter != '\0' ? opt.delimiter : (format == InputFormat::Tsv ? '\t' : ',');
+    if (!opt.columns.empty()) {
+      table.emplace(in, opt.columns, "--columns", delimiter, opt.label, opt.hashing);
+    }
     LineReader reader(in);
     std::string_view line;
     while (reader.next(line)) {
       if (trim(line).empty()) continue;
-      if (csv) {
-        labels.strings = string_labels(choice, csv->label_cell(line));
+      if (csv || table) {
+        labels.strings = string_labels(opt.labels, label_cell(line));
         return;
       }
-      csv.emplace(in, line, reader.line_number(), label);
+      if (in_table) {
+        table.emplace(in, split_header(line, delimiter), "header", delimiter, opt.label,
+                      opt.hashing);
+      } else {
+        csv.emplace(in, line, reader.line_number(), opt.label);
+      }
       offset = reader.offset();
       first_line = reader.line_number() + 1;
     }
-    if (!csv) throw DataError(in + ": empty input (a CSV file needs a header row)");
+    if (!delimited()) throw DataError(in + ": empty input (a CSV file needs a header row)");
   }
 
-  std::string label_name() const { return csv ? csv->columns()[csv->label_column()] : "label"; }
+  bool delimited() const { return csv || table; }
+  Index features() const { return csv ? csv->features() : table ? table->features() : -1; }
+  std::string_view label_cell(std::string_view line) const {
+    return csv ? csv->label_cell(line) : table->label_cell(line);
+  }
+  std::string label_name() const {
+    if (csv) return csv->columns()[csv->label_column()];
+    return table ? table->columns()[table->label_column()] : "label";
+  }
 
   void parse(const char* begin, const char* end, ParsedBlock& out) const {
     if (csv) {
       csv->parse(begin, end, out);
+    } else if (table) {
+      table->parse(begin, end, out);
     } else {
       LibsvmParser().parse(begin, end, out);
     }
@@ -165,7 +196,7 @@ template <typename OnBlock>
 PassResult read_input(const Source& src, const ConvertOptions& opt, const LabelRule& labels,
                       Store store, Index width, bool sparse, OnBlock&& on_block) {
   // CSV->CSR stores only the non-zero cells; LIBSVM entries are stored as written.
-  const bool drop_zeros = sparse && src.csv;
+  const bool drop_zeros = sparse && src.delimited();
   BlockPipeline pipeline(
       src.path, src.offset, parser_threads(opt),
       opt.block_bytes > 0 ? opt.block_bytes : kBlockBytes,
@@ -174,6 +205,7 @@ PassResult read_input(const Source& src, const ConvertOptions& opt, const LabelR
   PassResult r;
   LabelsSeen seen;
   int64_t line = src.first_line;
+  const auto start = std::chrono::steady_clock::now();
   while (const ParsedBlock* b = pipeline.next()) {
     check_block(*b, line, seen, src.path);
     r.rows += b->row_count;
@@ -181,10 +213,16 @@ PassResult read_input(const Source& src, const ConvertOptions& opt, const LabelR
     r.features = std::max<Index>(r.features, b->max_index);
     on_block(*b, line);
     line += b->lines;
+    if (opt.progress) {
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      opt.progress(
+          {src.offset + pipeline.bytes_read(), src.size, r.rows, seconds, store == Store::Count});
+    }
   }
   r.max_label = seen.max;
   r.minus_one = seen.minus_one;
-  if (src.csv) r.features = src.csv->features();
+  if (src.delimited()) r.features = src.features();
   if (!sparse) r.nnz = r.rows * r.features;
   r.bytes = src.offset + pipeline.bytes_read();
   return r;
@@ -221,8 +259,22 @@ void count_input(const Source& src, const ConvertOptions& opt, bool sparse, Plan
   plan.names.assign(names.begin(), names.end());
 }
 
-// Throws ConfigError for label options that do not apply to the input's format.
-void check_label_options(const std::string& in, InputFormat format, const ConvertOptions& opt) {
+// Throws ConfigError for options that do not apply to the input's format or output layout.
+void check_format_options(const std::string& in, InputFormat format, const ConvertOptions& opt) {
+  const HashingOptions& h = opt.hashing;
+  if (format == InputFormat::Libsvm && (h.any() || !opt.columns.empty())) {
+    const char* option = h.hashing()           ? "--categorical"
+                         : !h.log1p.empty()    ? "--log1p"
+                         : h.missing_indicator ? "--missing-indicator"
+                                               : "--columns";
+    throw ConfigError(std::string(option) + ": applies to CSV/TSV input only (" + in +
+                      " is read as LIBSVM; see --format)");
+  }
+  if (h.hashing() && opt.layout == OutputLayout::Dense) {
+    throw ConfigError(
+        "--dense: hashed categorical features (--categorical) are written as CSR "
+        "only");
+  }
   if (format == InputFormat::Libsvm && !opt.label.empty()) {
     throw ConfigError("--label: applies to CSV input only (" + in + " is read as LIBSVM)");
   }
@@ -232,12 +284,28 @@ void check_label_options(const std::string& in, InputFormat format, const Conver
   }
 }
 
+// A .txt file whose first non-blank line has a tab and no ':' (LIBSVM's index:value) is TSV.
+bool txt_holds_tsv(const std::string& in) {
+  if (in.size() < 4) return false;
+  std::string ext = in.substr(in.size() - 4);
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext != ".txt") return false;
+  LineReader reader(in);
+  std::string_view line;
+  while (reader.next(line)) {
+    if (trim(line).empty()) continue;
+    return line.find('\t') != std::string_view::npos && line.find(':') == std::string_view::npos;
+  }
+  return false;
+}
+
 }  // namespace
 
 void ConvertOptions::validate() const {
   if (shards < 1) {
     throw ConfigError("--shards: must be a positive integer (got " + std::to_string(shards) + ")");
   }
+  hashing.validate();
   if (threads < 0) {
     throw ConfigError("threads: must be 0 (automatic) or positive (got " + std::to_string(threads) +
                       ")");
@@ -251,6 +319,7 @@ InputFormat resolve_format(const std::string& in, InputFormat requested) {
     std::string ext = in.substr(dot + 1);
     for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (ext == "csv") return InputFormat::Csv;
+    if (ext == "tsv") return InputFormat::Tsv;
   }
   return InputFormat::Libsvm;
 }
@@ -262,15 +331,23 @@ ConvertStats convert(const std::string& in, const std::string& out, const Conver
   for (const std::string& path : shard_paths(out, opt.shards)) roles.output("output", path);
   roles.check();
   const auto start = std::chrono::steady_clock::now();
-  const InputFormat format = resolve_format(in, opt.format);
-  check_label_options(in, format, opt);
+  InputFormat format = resolve_format(in, opt.format);
+  if (opt.format == InputFormat::Auto && format == InputFormat::Libsvm) {
+    if (opt.delimiter != '\0')
+      format = InputFormat::Csv;
+    else if (txt_holds_tsv(in))
+      format = InputFormat::Tsv;
+  }
+  check_format_options(in, format, opt);
   ConvertStats stats;
-  stats.sparse = opt.layout == OutputLayout::Auto ? format == InputFormat::Libsvm
-                                                  : opt.layout == OutputLayout::Sparse;
-  // Reads a CSV header (and checks --label) early, and decides whether labels are strings.
-  const Source src(in, format, opt.label, opt.labels);
+  stats.sparse = opt.layout == OutputLayout::Auto
+                     ? format == InputFormat::Libsvm || opt.hashing.hashing()
+                     : opt.layout == OutputLayout::Sparse;
+  // Reads a CSV header (and checks --label and the columns options name) early, and decides
+  // whether labels are strings.
+  const Source src(in, format, opt);
   Plan plan;
-  plan.features = src.csv ? src.csv->features() : -1;
+  plan.features = src.features();
   // Shards need the row count, dense LIBSVM output needs d, string labels their classes: count
   // them in a validating pass.
   if (opt.shards > 1 || (!stats.sparse && plan.features < 0) || src.labels.strings) {
@@ -278,9 +355,11 @@ ConvertStats convert(const std::string& in, const std::string& out, const Conver
   } else {
     // Every row takes at least 2 bytes ("1\n"), every LIBSVM entry at least 4 (" 1:1"),
     // every CSV cell at least 2 ("1,").
-    const uint64_t size = LineReader(in).file_size();
+    const uint64_t size = src.size;
     plan.hint.rows = static_cast<Index>(size / 2 + 1);
     plan.hint.nnz = static_cast<int64_t>(size / (format == InputFormat::Libsvm ? 4 : 2) + 1);
+    // Crosses and missing indicators add entries that take no input bytes of their own.
+    if (src.table) plan.hint.nnz *= 2;
   }
   if (plan.features == 0) throw DataError(in + ": no features (every row is empty)");
 

@@ -4,9 +4,6 @@
 
 namespace logreg::data {
 
-namespace {
-
-// A trimmed cell without surrounding double quotes.
 std::string_view clean_cell(std::string_view cell) {
   cell = trim(cell);
   if (cell.size() >= 2 && cell.front() == '"' && cell.back() == '"') {
@@ -15,38 +12,39 @@ std::string_view clean_cell(std::string_view cell) {
   return cell;
 }
 
-}  // namespace
+std::vector<std::string> split_header(std::string_view header, char delimiter) {
+  if (header.substr(0, 3) == "\xEF\xBB\xBF") header.remove_prefix(3);  // UTF-8 byte order mark
+  std::vector<std::string> names;
+  size_t start = 0;
+  while (true) {
+    const size_t stop = header.find(delimiter, start);
+    names.emplace_back(clean_cell(header.substr(start, stop - start)));
+    if (stop == std::string_view::npos) break;
+    start = stop + 1;
+  }
+  return names;
+}
+
+size_t find_column(const std::vector<std::string>& names, const std::string& name,
+                   const std::string& option, const std::string& path) {
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name) return i;
+  }
+  std::string known;
+  for (size_t i = 0; i < names.size() && i < 20; ++i) known += (i ? ", " : "") + names[i];
+  if (names.size() > 20) known += ", ...";
+  throw ConfigError(option + ": column '" + name + "' not in the header of " + path + " (" + known +
+                    ")");
+}
 
 CsvParser::CsvParser(std::string path, std::string_view header, int64_t line_no,
                      const std::string& label)
-    : path_(std::move(path)) {
-  if (header.substr(0, 3) == "\xEF\xBB\xBF") header.remove_prefix(3);  // UTF-8 byte order mark
-  size_t start = 0;
-  while (true) {
-    const size_t comma = header.find(',', start);
-    names_.emplace_back(clean_cell(header.substr(start, comma - start)));
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
+    : path_(std::move(path)), names_(split_header(header, ',')) {
   if (names_.size() < 2) {
     throw DataError(line_where(path_, line_no) +
                     ": header has fewer than two columns (need features and a label)");
   }
-  if (label.empty()) {
-    label_col_ = names_.size() - 1;
-    return;
-  }
-  for (size_t i = 0; i < names_.size(); ++i) {
-    if (names_[i] == label) {
-      label_col_ = i;
-      return;
-    }
-  }
-  std::string known;
-  for (size_t i = 0; i < names_.size() && i < 20; ++i) known += (i ? ", " : "") + names_[i];
-  if (names_.size() > 20) known += ", ...";
-  throw ConfigError("--label: column '" + label + "' not in the header of " + path_ + " (" + known +
-                    ")");
+  label_col_ = label.empty() ? names_.size() - 1 : find_column(names_, label, "--label", path_);
 }
 
 template <Store S>

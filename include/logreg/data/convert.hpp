@@ -5,20 +5,41 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "logreg/data/hashing.hpp"
 #include "logreg/data/label_rule.hpp"
 #include "logreg/io/dataset.hpp"
 
 namespace logreg::data {
 
-enum class InputFormat { Auto, Libsvm, Csv };
+// Tsv is Csv with a tab delimiter.
+enum class InputFormat { Auto, Libsvm, Csv, Tsv };
 enum class OutputLayout { Auto, Sparse, Dense };
 
+// How far a pass over the input has come, for a progress line.
+struct ConvertProgress {
+  uint64_t bytes = 0;        // input bytes read in this pass
+  uint64_t total_bytes = 0;  // the input's size
+  Index rows = 0;            // rows parsed in this pass
+  double seconds = 0.0;      // since this pass started
+  bool counting = false;     // the first of two passes (validating and counting)
+};
+
 struct ConvertOptions {
-  InputFormat format = InputFormat::Auto;    // Auto: *.csv is CSV, anything else LIBSVM
-  OutputLayout layout = OutputLayout::Auto;  // Auto: LIBSVM -> CSR, CSV -> dense
+  // Auto: *.csv CSV, *.tsv TSV, *.txt TSV when its first line has a tab and no ':', anything
+  // else LIBSVM.
+  InputFormat format = InputFormat::Auto;
+  // Auto: LIBSVM or hashed categorical columns -> CSR, CSV -> dense.
+  OutputLayout layout = OutputLayout::Auto;
+  // The cell delimiter of CSV/TSV ('\0': the format's, ',' or tab); setting one reads an Auto
+  // format as delimited text.
+  char delimiter = '\0';
+  // Names of the columns of a headerless CSV/TSV file (empty: the first line is the header).
+  std::vector<std::string> columns;
+  HashingOptions hashing;  // categorical, log1p and missing-value columns (table_parser.hpp)
   std::string label;                         // CSV label column (empty: the last column)
   LabelChoice labels = LabelChoice::Auto;    // which labels are allowed (label_rule.hpp)
   int shards = 1;
@@ -29,6 +50,8 @@ struct ConvertOptions {
   // Input bytes per parsed block (0: the default, a few MB). Lines are never split; small
   // values exist for tests, which need many blocks from a small file.
   size_t block_bytes = 0;
+  // Called on the converting thread after each block; may be empty.
+  std::function<void(const ConvertProgress&)> progress;
 
   // Throws ConfigError naming the command-line option at fault.
   void validate() const;

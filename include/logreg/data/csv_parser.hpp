@@ -13,6 +13,16 @@
 
 namespace logreg::data {
 
+// Helpers shared with TableParser (table_parser.hpp).
+// A trimmed cell without surrounding double quotes.
+std::string_view clean_cell(std::string_view cell);
+// The cells of a header line split at `delimiter`, cleaned (a UTF-8 byte order mark dropped).
+std::vector<std::string> split_header(std::string_view header, char delimiter);
+// The index of column `name` in `names`; throws ConfigError "OPTION: column 'NAME' not in the
+// header of PATH (the first names...)" when it is missing.
+size_t find_column(const std::vector<std::string>& names, const std::string& name,
+                   const std::string& option, const std::string& path);
+
 class CsvParser {
  public:
   // `header` is the first non-blank line (number `line_no`); `label` empty means the last column.
