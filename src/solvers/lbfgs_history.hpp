@@ -15,10 +15,13 @@ struct History {
   std::deque<Vec> s, y;
   std::deque<double> rho;
 
-  void push(Vec sk, Vec yk, size_t memory) {
-    const double sy = sk.dot(yk);
+  // `obj` sums the dot products over the slices of a partitioned objective (objective.hpp).
+  void push(const Objective& obj, Vec sk, Vec yk, size_t memory) {
+    double dots[3] = {sk.dot(yk), sk.squaredNorm(), yk.squaredNorm()};
+    obj.sum_parts(dots);  // one reduce for the three
+    const double sy = dots[0];
     // Skip pairs that would break positive definiteness (curvature condition not met).
-    if (!(sy > 1e-12 * sk.norm() * yk.norm())) return;
+    if (!(sy > 1e-12 * std::sqrt(dots[1]) * std::sqrt(dots[2]))) return;
     // Drop the oldest pair first, so that at most `memory` pairs are ever held (d = 10⁶: 16 MB).
     while (s.size() >= memory) s.pop_front(), y.pop_front(), rho.pop_front();
     s.push_back(std::move(sk));
@@ -52,33 +55,43 @@ struct History {
   }
   // From a state that passed validate_state with layout(). Pushing the pairs again recomputes
   // ρ = 1/sᵀy from the same numbers, so a resumed run continues bit for bit.
-  void load(const SolverState& state, size_t memory) {
+  void load(const Objective& obj, const SolverState& state, size_t memory) {
     clear();
     const size_t pairs = static_cast<size_t>(state.scalars.at("pairs"));
     for (size_t i = 0; i < pairs; ++i) {
-      push(state.vectors.at(name('s', i)), state.vectors.at(name('y', i)), memory);
+      push(obj, state.vectors.at(name('s', i)), state.vectors.at(name('y', i)), memory);
     }
   }
 
   // d = −H g, with the initial inverse Hessian γ·diag(inv_diag) (identity when empty),
-  // γ = sᵀy / yᵀ diag(inv_diag) y from the newest pair.
-  Vec direction(const Vec& g, const Vec& inv_diag = Vec()) const {
+  // γ = sᵀy / yᵀ diag(inv_diag) y from the newest pair. Partitioned, each dot product is one
+  // reduce of a scalar (γ's two: one), 2m + 1 in all: each α and β depends on the q before it.
+  Vec direction(const Objective& obj, const Vec& g, const Vec& inv_diag = Vec()) const {
     Vec q = g;
     const size_t m = s.size();
     std::vector<double> a(m);
     for (size_t i = m; i-- > 0;) {
-      a[i] = rho[i] * s[i].dot(q);
+      a[i] = rho[i] * obj.dot(s[i], q);
       q -= a[i] * y[i];
     }
     if (inv_diag.size() == 0) {
-      if (m > 0) q *= s.back().dot(y.back()) / y.back().squaredNorm();
+      if (m > 0) {
+        double sy_yy[2] = {s.back().dot(y.back()), y.back().squaredNorm()};
+        obj.sum_parts(sy_yy);
+        q *= sy_yy[0] / sy_yy[1];
+      }
     } else {
-      const double gamma =
-          m > 0 ? s.back().dot(y.back()) / y.back().dot(inv_diag.cwiseProduct(y.back())) : 1.0;
+      double sy_ywy[2] = {1.0, 1.0};
+      if (m > 0) {
+        sy_ywy[0] = s.back().dot(y.back());
+        sy_ywy[1] = y.back().dot(inv_diag.cwiseProduct(y.back()));
+        obj.sum_parts(sy_ywy);
+      }
+      const double gamma = m > 0 ? sy_ywy[0] / sy_ywy[1] : 1.0;
       q = gamma * inv_diag.cwiseProduct(q);
     }
     for (size_t i = 0; i < m; ++i) {
-      const double b = rho[i] * y[i].dot(q);
+      const double b = rho[i] * obj.dot(y[i], q);
       q += (a[i] - b) * s[i];
     }
     return -q;
@@ -89,8 +102,10 @@ struct History {
   // coordinates, with its own ρ and γ, as if each part had its own L-BFGS (a pair whose part
   // fails the curvature condition is skipped for that part). One shared history would mix the
   // parts' curvature: K cross-validation fold-models took 3× the iterations of one model.
-  Vec direction(const Vec& g, const Vec& inv_diag, const std::vector<int>& block, int n) const {
-    if (n <= 1) return direction(g, inv_diag);
+  // (Not partitioned: cross-validation keeps the solver state replicated.)
+  Vec direction(const Objective& obj, const Vec& g, const Vec& inv_diag,
+                const std::vector<int>& block, int n) const {
+    if (n <= 1) return direction(obj, g, inv_diag);
     const size_t m = s.size();
     const Index dim = g.size();
     auto dots = [&](const Vec& u, const Vec& v, const Vec* w) {
