@@ -41,8 +41,10 @@ Vec jacobi_scaling(Vec diag, const std::function<void(std::span<double>)>& max_p
 }
 
 // The preconditioner of a resumed run: the one its state holds (README, "Batch jobs": the
-// fields pairs, s0, y0, …, preconditioned and inv_diag), which also fills `hist`.
-Vec resume(const Objective& obj, const SolverState& start, size_t memory, History& hist) {
+// fields pairs, s0, y0, …, preconditioned and inv_diag), into `inv_diag` before the pairs fill
+// `hist` (whose Gram matrix, when partitioned, is in its metric).
+void resume(const Objective& obj, const SolverState& start, size_t memory, History& hist,
+            Vec& inv_diag) {
   const Index dim = obj.dim();
   StateLayout layout;
   History::layout("lbfgs", start, dim, memory, layout);
@@ -50,8 +52,8 @@ Vec resume(const Objective& obj, const SolverState& start, size_t memory, Histor
   const bool preconditioned = state_count("lbfgs", start, "preconditioned", 0, 1) == 1;
   if (preconditioned) layout.vectors.emplace_back("inv_diag", dim);
   validate_state("lbfgs", start, layout);
+  if (preconditioned) inv_diag = start.vectors.at("inv_diag");
   hist.load(obj, start, memory);
-  return preconditioned ? start.vectors.at("inv_diag") : Vec();
 }
 
 }  // namespace
@@ -69,8 +71,9 @@ SolveResult minimize_lbfgs(Objective& obj, const SolverState& start, const Solve
   // (README, "Multinomial, class weights and warm starts").
   Point p;
   Vec inv_diag;
+  hist.metric = &inv_diag;
   if (resuming("lbfgs", start, obj.dim())) {
-    inv_diag = resume(obj, start, memory, hist);
+    resume(obj, start, memory, hist, inv_diag);
     p = obj.evaluate(start.x);
   } else {
     Vec diag;

@@ -205,9 +205,11 @@ TEST(Toy, OwlqnFindsTheSoftThreshold) {
 
 // The toy seen through Objective's reduction hooks (sum_parts, max_parts), which only count
 // their calls here and leave the values alone: a partitioned objective's reduces would go there.
+// With `partitioned`, it says so (Objective::partitioned): L-BFGS then batches its reduces.
 class Counting final : public Objective {
  public:
-  explicit Counting(Objective& inner) : inner_(inner) {}
+  explicit Counting(Objective& inner, bool partitioned = false)
+      : inner_(inner), partitioned_(partitioned) {}
   Index dim() const override { return inner_.dim(); }
   const Vec& l1_weights() const override { return inner_.l1_weights(); }
   Point evaluate(const Vec& x) override { return inner_.evaluate(x); }
@@ -215,13 +217,55 @@ class Counting final : public Objective {
     return inner_.hessian_at(at);
   }
   bool interrupted() const override { return false; }
+  bool partitioned() const override { return partitioned_; }
   void sum_parts(std::span<double>) const override { ++reduces; }
   void max_parts(std::span<double>) const override { ++reduces; }
   mutable long reduces = 0;
 
  private:
   Objective& inner_;
+  bool partitioned_;
 };
+
+const Vec& lambdas() {
+  static const Vec l = (Vec(kDim) << 0.5, 5.0, 1.0, 0.0, 4.0, 0.25).finished();
+  return l;
+}
+
+// L-BFGS and OWL-QN on partitioned coordinates take the two-loop recursion from Gram matrices
+// (lbfgs_history.hpp): the same iterates to rounding, with a few reduces per iteration (L-BFGS:
+// 3 sums and 2 maxima; the plain recursion reduces each of its 2m + 1 dot products).
+TEST(Toy, GramTwoLoopFollowsThePlainOne) {
+  for (const bool scaled : {false, true}) {
+    for (const bool l1 : {false, true}) {
+      test::ToyObjective toy(matrix(scaled), minimum(), 0.5, l1 ? lambdas() : Vec());
+      SolverParams sp;
+      sp.max_iter = 12;
+      sp.tol = 0.0;
+      sp.memory = 4;  // the oldest pairs are dropped: the Gram matrices too
+      const auto solve = l1 ? detail::minimize_owlqn : detail::minimize_lbfgs;
+      Counting plain(toy), gram(toy, true);
+      // The reduces of iterations 2 to 12 (the history full from the 5th on) and the end.
+      auto run = [&](Counting& obj, long& count) {
+        long before = 0;
+        const SolveResult r = solve(obj, fresh(), sp, [&](const IterationReport& report) {
+          if (report.iteration == 1) before = obj.reduces;
+          return true;
+        });
+        count = obj.reduces - before;
+        return r;
+      };
+      long plain_reduces = 0, gram_reduces = 0;
+      const SolveResult a = run(plain, plain_reduces), b = run(gram, gram_reduces);
+      ASSERT_EQ(b.iterations, 12);
+      EXPECT_LE((b.point.x - a.point.x).lpNorm<Eigen::Infinity>(), 1e-12) << scaled << l1;
+      if (!l1) {
+        EXPECT_EQ(gram_reduces, 11 * 5 + 1) << scaled;  // + the final ‖∇J‖∞
+      }
+      EXPECT_GT(plain_reduces, 11 * 10) << scaled << l1;
+    }
+  }
+}
 
 // The solvers' final x and J after 12 iterations (tol 0) from 0, as computed by the solvers before
 // the reduction hooks existed (commit 22049a3), in hex: the hooks' defaults must keep every bit.
@@ -233,11 +277,6 @@ struct Golden {
   std::vector<double> x;
   double objective;
 };
-
-const Vec& lambdas() {
-  static const Vec l = (Vec(kDim) << 0.5, 5.0, 1.0, 0.0, 4.0, 0.25).finished();
-  return l;
-}
 
 class HooksKeepTheBits : public ::testing::TestWithParam<Golden> {};
 

@@ -30,6 +30,7 @@ class PartitionedObjective final : public Objective {
   std::unique_ptr<LineFunction> line(const Point& from, const Vec& direction) override;
   std::unique_ptr<HessianOperator> hessian_at(const Point& at) override;
   bool interrupted() const override { return inner_.interrupted(); }
+  bool partitioned() const override { return true; }
   void sum_parts(std::span<double> parts) const override;
   void max_parts(std::span<double> parts) const override;
 

@@ -84,6 +84,9 @@ class Objective {
   }
   virtual int block_count() const { return 1; }
 
+  // True when x is one slice of several: a solver may then gather its reductions into fewer,
+  // larger ones (L-BFGS's two-loop recursion from a Gram matrix), rounding otherwise.
+  virtual bool partitioned() const { return false; }
   // Global sums and maxima of per-slice values, in place (identical on all ranks after).
   virtual void sum_parts(std::span<double> parts) const { (void)parts; }
   virtual void max_parts(std::span<double> parts) const { (void)parts; }
