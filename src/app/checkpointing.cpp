@@ -291,10 +291,12 @@ void Checkpointer::save(const SolverState& state) {
 void Checkpointer::save(const std::function<SolverState()>& snapshot) {
   if (!enabled()) return;
   const auto t0 = std::chrono::steady_clock::now();
+  std::optional<SolverState> gathered;
+  if (snapshot_everywhere_) gathered = snapshot();  // collective
   collectively(comm_, [&] {
     if (!comm_.is_root()) return;
     Checkpoint c = fingerprints_;
-    c.state = snapshot();
+    c.state = gathered ? std::move(*gathered) : snapshot();
     if (best_source_) {
       c.best = best_source_();
       if (c.best) c.best->fingerprint = best_fingerprint_;

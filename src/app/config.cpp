@@ -29,33 +29,6 @@ struct Codec {
   void (*write)(YAML::Emitter&, const T&);
 };
 
-// A name ↔ value table for an enum-valued key; `null_value`, when set, is what null means.
-template <typename E>
-struct Choices {
-  std::vector<std::pair<const char*, E>> names;
-  std::optional<E> null_value;
-
-  E read(const YAML::Node& node, const std::string& key) const {
-    if (null_value && is_null(node)) return *null_value;
-    const std::string s = read_string(node, key);
-    for (const auto& [name, value] : names) {
-      if (s == name) return value;
-    }
-    std::string expected = null_value ? "null" : "";
-    for (size_t i = 0; i < names.size(); ++i) {
-      expected += expected.empty() ? "" : (i + 1 == names.size() ? " or " : ", ");
-      expected += names[i].first;
-    }
-    throw ConfigError(key + ": expected " + expected + ", got '" + s + "'");
-  }
-  const char* name(E value) const {
-    for (const auto& [n, v] : names) {
-      if (v == value) return n;
-    }
-    return "";
-  }
-};
-
 const Choices<Precision> kPrecisions{
     {{"float64", Precision::Float64}, {"float32", Precision::Float32}}, {}};
 const Choices<Family> kFamilies{
@@ -68,6 +41,11 @@ const Choices<StopMetric> kStopMetrics{{{"val_logloss", StopMetric::ValLogloss},
                                         {"val_auc", StopMetric::ValAuc},
                                         {"val_accuracy", StopMetric::ValAccuracy}},
                                        StopMetric::None};
+
+const Choices<SolverStateMode> kStateModes{{{"auto", SolverStateMode::Auto},
+                                            {"replicated", SolverStateMode::Replicated},
+                                            {"partitioned", SolverStateMode::Partitioned}},
+                                           {}};
 
 const Choices<PathPenalty> kPathPenalties{
     {{"auto", PathPenalty::Auto}, {"l2", PathPenalty::L2}, {"l1", PathPenalty::L1}}, {}};
@@ -94,6 +72,7 @@ const Codec<ResumeMode> kResume = choice_codec<ResumeMode, kResumeModes>();
 const Codec<StopMetric> kStopMetric = choice_codec<StopMetric, kStopMetrics>();
 const Codec<PathPenalty> kPathPenalty = choice_codec<PathPenalty, kPathPenalties>();
 const Codec<CvRule> kCvRule = choice_codec<CvRule, kCvRules>();
+const Codec<SolverStateMode> kStateMode = choice_codec<SolverStateMode, kStateModes>();
 const Codec<StopMetric> kCvMetric = choice_codec<StopMetric, kCvMetrics>();
 const Codec<std::vector<std::string>> kPaths{read_paths, emit_paths};
 const Codec<std::vector<double>> kNumbers{read_numbers, emit_numbers};
@@ -221,6 +200,7 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       key<solver, &SolverConfig::tol>("solver.tol", kNumber),
       key<solver, &SolverConfig::learning_rate>("solver.learning_rate", kLearningRate),
       key<solver, &SolverConfig::memory>("solver.memory", kInt),
+      key<solver, &SolverConfig::state>("solver.state", kStateMode),
       key<output, &OutputConfig::model>("output.model", kString),
       key<output, &OutputConfig::metrics>("output.metrics", kOptionalString),
       key<output, &OutputConfig::log_every>("output.log_every", kInt),
@@ -313,6 +293,7 @@ const char* to_string(ResumeMode mode) { return kResumeModes.name(mode); }
 const char* to_string(StopMetric metric) { return kStopMetrics.name(metric); }
 const char* to_string(PathPenalty penalty) { return kPathPenalties.name(penalty); }
 const char* to_string(CvRule rule) { return kCvRules.name(rule); }
+const char* to_string(SolverStateMode mode) { return kStateModes.name(mode); }
 
 Config parse_config(const std::string& yaml_text, const std::string& source,
                     const std::vector<std::string>& overrides) {

@@ -88,6 +88,14 @@ void Config::validate() const {
   if (solver.name == SolverKind::Owlqn && model.l1 <= 0) {
     throw ConfigError("solver.name: owlqn needs model.l1 > 0");
   }
+  // README, "Partitioned solver state": Newton-CG and the path/cv fits keep it replicated.
+  if (solver.state == SolverStateMode::Partitioned &&
+      (effective_solver() == SolverKind::Newton || path.enabled() || cv.enabled())) {
+    throw ConfigError(std::string("solver.state: partitioned is not supported with ") +
+                      (effective_solver() == SolverKind::Newton ? "solver.name: newton"
+                                                                : (cv.enabled() ? "cv" : "path")) +
+                      " (use auto or replicated)");
+  }
   if (early_stopping.enabled() && data.validation.empty()) {
     throw ConfigError("early_stopping.metric: needs data.validation");
   }

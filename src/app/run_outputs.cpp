@@ -33,7 +33,7 @@ double peak_rss_mb() {
 
 // Per-rank times and memory, as max and mean over the ranks (the summary's {"max", "mean"}).
 struct RankTimes {
-  enum { kLoad, kCompute, kComm, kUpdate, kCheckpoint, kPeakRss, kCount };
+  enum { kLoad, kCompute, kComm, kUpdate, kCheckpoint, kPeakRss, kStateMb, kCount };
   std::vector<double> max, mean;
 
   RankTimes(Communicator& comm, std::vector<double> values) : max(values), mean(std::move(values)) {
@@ -46,13 +46,26 @@ struct RankTimes {
   }
 };
 
+// The MB of the solver's own vectors on this rank (README, "Partitioned solver state"): its
+// checkpointed state (x, the L-BFGS/OWL-QN pairs and preconditioner, Nesterov's x_prev) and the
+// gradient and direction of the current point, each as long as this rank's coordinates.
+double solver_state_mb(const TrainingRun& run) {
+  const SolverKind kind = run.solver.name;
+  double vectors = 3;  // x, g, direction
+  if (kind == SolverKind::Lbfgs || kind == SolverKind::Owlqn) vectors += 2.0 * run.solver.memory;
+  if (kind == SolverKind::Lbfgs || kind == SolverKind::Nesterov) vectors += 1;
+  return vectors * 8e-6 * static_cast<double>(run.solver_objective().dim());
+}
+
 RankTimes rank_times(Communicator& comm, const TrainingRun& run, const RunEnd& end) {
   const ObjectiveStats& st = run.objective->stats();
   const double checkpoint_s = run.checkpointer->seconds();
+  // The wrapper's allgathers and scalar reduces count as communication.
+  const double comm_s = st.comm_s + (run.partitioned ? run.partitioned->comm_seconds() : 0.0);
   const double update_s =
-      std::max(0.0, end.train_s - st.compute_s - st.comm_s - checkpoint_s - end.log_s - end.eval_s);
-  return RankTimes(comm,
-                   {run.load_s, st.compute_s, st.comm_s, update_s, checkpoint_s, peak_rss_mb()});
+      std::max(0.0, end.train_s - st.compute_s - comm_s - checkpoint_s - end.log_s - end.eval_s);
+  return RankTimes(comm, {run.load_s, st.compute_s, comm_s, update_s, checkpoint_s, peak_rss_mb(),
+                          solver_state_mb(run)});
 }
 
 // The path's models and, with CV, what chose the model (README, "Regularization path and
@@ -154,6 +167,8 @@ void write_summary(const Config& config, const TrainingRun& run, const RunEnd& e
       .add("hessian_products", st.hessian_products)
       .add("line_trials", st.line_trials)
       .add_raw("peak_rss_mb", JsonObject().add("max", times.max[RankTimes::kPeakRss]).str())
+      .add_raw("solver_state_mb", times.json(RankTimes::kStateMb))
+      .add("solver_state", run.partitioned ? "partitioned" : "replicated")
       .add("eval_s", end.eval_s)
       .add("ranks", ranks)
       .add("kernels", run.kernels)

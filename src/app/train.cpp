@@ -89,8 +89,15 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
 
   const Activity training(training_activity(run.solver, run.features()));
   RunEnd end;
-  end.result = minimize(*run.objective, run.start, run.solver,
-                        chain({&scorer, &early_stopping, &log, &checkpoints}));
+  Observer observer = chain({&scorer, &early_stopping, &log, &checkpoints});
+  if (run.partitioned) {
+    // Each rank starts from its slice; the observers and outputs see the whole point.
+    end.result =
+        run.partitioned->whole(minimize(*run.partitioned, run.partitioned->slice(run.start),
+                                        run.solver, run.partitioned->whole(observer)));
+  } else {
+    end.result = minimize(*run.objective, run.start, run.solver, observer);
+  }
   end.checkpoint_error = checkpoints.finish(end.result, keeps_model(end.result, end.stuck(run)));
   end.train_s = log.elapsed();
   log.finish(end.result, scorer);

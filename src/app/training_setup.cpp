@@ -80,6 +80,18 @@ void check_inference(const Config& config, const TrainingRun& run) {
   }
 }
 
+// solver.state (README, "Partitioned solver state"). auto partitions on more than one rank when
+// the L-BFGS/OWL-QN history, 2·memory vectors of d doubles, would pass 256 MB per rank; paths
+// and cross-validation (their own fits) and Newton-CG stay replicated.
+bool partitioned_state(const Config& config, Index dim, int ranks) {
+  if (config.path.enabled() || config.cv.enabled()) return false;
+  if (config.solver.state != SolverStateMode::Auto)
+    return config.solver.state == SolverStateMode::Partitioned;
+  const SolverKind kind = config.effective_solver();
+  if (ranks < 2 || (kind != SolverKind::Lbfgs && kind != SolverKind::Owlqn)) return false;
+  return 2.0 * config.solver.memory * static_cast<double>(dim) * 8.0 > 256e6;
+}
+
 }  // namespace
 
 TrainingRun prepare_training(Communicator& comm, const Config& config, std::ostream& out) {
@@ -112,6 +124,10 @@ TrainingRun prepare_training(Communicator& comm, const Config& config, std::ostr
   run.solver.name = config.effective_solver();
   run.checkpointer = std::make_unique<Checkpointer>(comm, config, run.layout);
   run.solver.final_state = run.checkpointer->enabled();
+  if (partitioned_state(config, run.objective->dim(), comm.size())) {
+    run.partitioned = std::make_unique<PartitionedObjective>(*run.objective, comm);
+    run.checkpointer->snapshot_on_every_rank();
+  }
   run.start = run.checkpointer->start_state(run.objective->dim(), to_string(run.solver.name), out);
   if (!run.resumed() && !config.model.init.empty()) {
     run.start.x = warm_start(comm, config.model.init, run.classes, run.features(), *run.objective);

@@ -5,7 +5,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "logreg/errors.hpp"
@@ -108,5 +110,32 @@ inline void emit_optional(YAML::Emitter& e, const std::string& s) {
   else
     e << s;
 }
+
+// A name ↔ value table for an enum-valued key; `null_value`, when set, is what null means.
+template <typename E>
+struct Choices {
+  std::vector<std::pair<const char*, E>> names;
+  std::optional<E> null_value;
+
+  E read(const YAML::Node& node, const std::string& key) const {
+    if (null_value && is_null(node)) return *null_value;
+    const std::string s = read_string(node, key);
+    for (const auto& [name, value] : names) {
+      if (s == name) return value;
+    }
+    std::string expected = null_value ? "null" : "";
+    for (size_t i = 0; i < names.size(); ++i) {
+      expected += expected.empty() ? "" : (i + 1 == names.size() ? " or " : ", ");
+      expected += names[i].first;
+    }
+    throw ConfigError(key + ": expected " + expected + ", got '" + s + "'");
+  }
+  const char* name(E value) const {
+    for (const auto& [n, v] : names) {
+      if (v == value) return n;
+    }
+    return "";
+  }
+};
 
 }  // namespace logreg::yaml_values

@@ -27,7 +27,7 @@ SolveResult minimize_gd(Objective& obj, const SolverState& start, const SolverPa
     if (fixed) {
       next = line->point(alpha);
     } else {
-      LineSearchResult ls = backtracking(*line, p.f, -p.g.squaredNorm(), alpha);
+      LineSearchResult ls = backtracking(*line, p.f, -obj.squared_norm(p.g), alpha);
       if (!ls.ok) return progress.finish(p, SolverStatus::LineSearchFailed, iter);
       next = line->point(ls.alpha);
       // Try a longer step next time when this one was accepted at once.
@@ -35,7 +35,7 @@ SolveResult minimize_gd(Objective& obj, const SolverState& start, const SolverPa
       step = ls.alpha;
     }
     if (fixed) step = alpha;
-    if (!std::isfinite(next.f) || !next.g.allFinite()) {
+    if (!std::isfinite(next.f) || !obj.all_finite(next.g)) {
       return progress.finish(p, SolverStatus::NonFinite, iter);
     }
     p = std::move(next);

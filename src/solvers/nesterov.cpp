@@ -30,7 +30,7 @@ SolveResult minimize_nesterov(Objective& obj, const SolverState& start,
   auto extrapolate = [&]() -> Point {
     const double beta = (t_prev - 1.0) / t;
     const Vec momentum = p.x - x_prev;
-    if (beta <= 0 || momentum.squaredNorm() == 0) return p;
+    if (beta <= 0 || obj.squared_norm(momentum) == 0) return p;
     return obj.line(p, momentum)->point(beta);
   };
   double step = 0.0;
@@ -50,16 +50,16 @@ SolveResult minimize_nesterov(Objective& obj, const SolverState& start,
     double a = alpha;
     if (!fixed) {
       // f(y − αg) ≤ f(y) − (α/2)‖g‖²: the sufficient decrease of an L-smooth step with α ≤ 1/L.
-      LineSearchResult ls = backtracking(*line, y.f, -y.g.squaredNorm(), alpha, 0.5);
+      LineSearchResult ls = backtracking(*line, y.f, -obj.squared_norm(y.g), alpha, 0.5);
       if (!ls.ok) return progress.finish(p, SolverStatus::LineSearchFailed, iter);
       a = ls.alpha;
       alpha = a == alpha ? 1.1 * a : a;
     }
     Point next = line->point(a);
-    if (!std::isfinite(next.f) || !next.g.allFinite()) {
+    if (!std::isfinite(next.f) || !obj.all_finite(next.g)) {
       return progress.finish(p, SolverStatus::NonFinite, iter);
     }
-    const bool restart = next.f > p.f || y.g.dot(next.x - p.x) > 0;
+    const bool restart = next.f > p.f || obj.dot(y.g, next.x - p.x) > 0;
     x_prev = std::move(p.x);
     p = std::move(next);
     step = a;

@@ -23,12 +23,12 @@ struct Step {
 // projected step; near the optimum, the pseudo-gradient at the trial along that step decides.
 std::optional<Step> orthant_step(Objective& obj, const Point& p, History& hist, const Vec& lambda) {
   const Vec pg = pseudo_gradient(obj, p);
-  Vec d = hist.direction(pg, Vec(), obj.coordinate_blocks(), obj.block_count());
+  Vec d = hist.direction(obj, pg, Vec(), obj.coordinate_blocks(), obj.block_count());
   // Keep only components that agree with steepest descent on J.
   for (Index j = 0; j < d.size(); ++j) {
     if (d[j] * pg[j] >= 0) d[j] = 0.0;
   }
-  if (!(d.dot(pg) < 0)) {
+  if (!(obj.dot(d, pg) < 0)) {
     hist.clear();
     d = -pg;
   }
@@ -45,11 +45,12 @@ std::optional<Step> orthant_step(Objective& obj, const Point& p, History& hist, 
       if (lambda[j] > 0 && sign(x[j]) != orthant[j]) x[j] = 0.0;
     }
     next = obj.evaluate(x);
-    return sufficient_decrease(obj.total(next), f0, kArmijoC * pg.dot(next.x - p.x),
-                               [&] { return pseudo_gradient(obj, next).dot(next.x - p.x) <= 0; });
+    return sufficient_decrease(obj.total(next), f0, kArmijoC * obj.dot(pg, next.x - p.x), [&] {
+      return obj.dot(pseudo_gradient(obj, next), next.x - p.x) <= 0;
+    });
   };
   const std::optional<double> alpha =
-      backtrack(hist.s.empty() ? std::min(1.0, 1.0 / d.norm()) : 1.0, accept);
+      backtrack(hist.s.empty() ? std::min(1.0, 1.0 / obj.norm(d)) : 1.0, accept);
   if (!alpha) return std::nullopt;
   return Step{std::move(next), *alpha};
 }
@@ -67,7 +68,7 @@ SolveResult minimize_owlqn(Objective& obj, const SolverState& start, const Solve
     StateLayout layout;
     History::layout("owlqn", start, obj.dim(), memory, layout);
     validate_state("owlqn", start, layout);
-    hist.load(start, memory);
+    hist.load(obj, start, memory);
   }
   int iter = start.iteration;
   Point p = obj.evaluate(start.x);
@@ -87,8 +88,8 @@ SolveResult minimize_owlqn(Objective& obj, const SolverState& start, const Solve
       next = orthant_step(obj, p, hist, lambda);
     }
     if (!next) return progress.finish(p, SolverStatus::LineSearchFailed, iter);
-    if (!next->point.g.allFinite()) return progress.finish(p, SolverStatus::NonFinite, iter);
-    hist.push(next->point.x - p.x, next->point.g - p.g, memory);
+    if (!obj.all_finite(next->point.g)) return progress.finish(p, SolverStatus::NonFinite, iter);
+    hist.push(obj, next->point.x - p.x, next->point.g - p.g, memory);
     step = next->alpha;
     p = std::move(next->point);
     ++iter;

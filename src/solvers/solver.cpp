@@ -99,7 +99,7 @@ Vec pseudo_gradient(const Objective& obj, const Point& p) {
 }
 
 double stationarity(const Objective& obj, const Point& p) {
-  return p.g.size() ? pseudo_gradient(obj, p).lpNorm<Eigen::Infinity>() : 0.0;
+  return obj.max_abs(pseudo_gradient(obj, p));
 }
 
 std::optional<SolverStatus> Progress::after_iteration(int iter, const Point& p, double step,

@@ -5,6 +5,7 @@
 // one by one (detail.hpp), not through minimize()'s choice by name.
 #include <gtest/gtest.h>
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -201,6 +202,151 @@ TEST(Toy, OwlqnFindsTheSoftThreshold) {
     }
   }
 }
+
+// The toy seen through Objective's reduction hooks (sum_parts, max_parts), which only count
+// their calls here and leave the values alone: a partitioned objective's reduces would go there.
+// With `partitioned`, it says so (Objective::partitioned): L-BFGS then batches its reduces.
+class Counting final : public Objective {
+ public:
+  explicit Counting(Objective& inner, bool partitioned = false)
+      : inner_(inner), partitioned_(partitioned) {}
+  Index dim() const override { return inner_.dim(); }
+  const Vec& l1_weights() const override { return inner_.l1_weights(); }
+  Point evaluate(const Vec& x) override { return inner_.evaluate(x); }
+  std::unique_ptr<HessianOperator> hessian_at(const Point& at) override {
+    return inner_.hessian_at(at);
+  }
+  bool interrupted() const override { return false; }
+  bool partitioned() const override { return partitioned_; }
+  void sum_parts(std::span<double>) const override { ++reduces; }
+  void max_parts(std::span<double>) const override { ++reduces; }
+  mutable long reduces = 0;
+
+ private:
+  Objective& inner_;
+  bool partitioned_;
+};
+
+const Vec& lambdas() {
+  static const Vec l = (Vec(kDim) << 0.5, 5.0, 1.0, 0.0, 4.0, 0.25).finished();
+  return l;
+}
+
+// L-BFGS and OWL-QN on partitioned coordinates take the two-loop recursion from Gram matrices
+// (lbfgs_history.hpp): the same iterates to rounding, with a few reduces per iteration (L-BFGS:
+// 3 sums and 2 maxima; the plain recursion reduces each of its 2m + 1 dot products).
+TEST(Toy, GramTwoLoopFollowsThePlainOne) {
+  for (const bool scaled : {false, true}) {
+    for (const bool l1 : {false, true}) {
+      test::ToyObjective toy(matrix(scaled), minimum(), 0.5, l1 ? lambdas() : Vec());
+      SolverParams sp;
+      sp.max_iter = 12;
+      sp.tol = 0.0;
+      sp.memory = 4;  // the oldest pairs are dropped: the Gram matrices too
+      const auto solve = l1 ? detail::minimize_owlqn : detail::minimize_lbfgs;
+      Counting plain(toy), gram(toy, true);
+      // The reduces of iterations 2 to 12 (the history full from the 5th on) and the end.
+      auto run = [&](Counting& obj, long& count) {
+        long before = 0;
+        const SolveResult r = solve(obj, fresh(), sp, [&](const IterationReport& report) {
+          if (report.iteration == 1) before = obj.reduces;
+          return true;
+        });
+        count = obj.reduces - before;
+        return r;
+      };
+      long plain_reduces = 0, gram_reduces = 0;
+      const SolveResult a = run(plain, plain_reduces), b = run(gram, gram_reduces);
+      ASSERT_EQ(b.iterations, 12);
+      EXPECT_LE((b.point.x - a.point.x).lpNorm<Eigen::Infinity>(), 1e-12) << scaled << l1;
+      if (!l1) {
+        EXPECT_EQ(gram_reduces, 11 * 5 + 1) << scaled;  // + the final ‖∇J‖∞
+      }
+      EXPECT_GT(plain_reduces, 11 * 10) << scaled << l1;
+    }
+  }
+}
+
+// The solvers' final x and J after 12 iterations (tol 0) from 0, as computed by the solvers before
+// the reduction hooks existed (commit 22049a3), in hex: the hooks' defaults must keep every bit.
+// owlqn runs with λ = (0.5, 5, 1, 0, 4, 0.25).
+struct Golden {
+  const char* name;
+  SolverFn solve;
+  bool scaled, l1;
+  std::vector<double> x;
+  double objective;
+};
+
+class HooksKeepTheBits : public ::testing::TestWithParam<Golden> {};
+
+TEST_P(HooksKeepTheBits, AsBeforeTheHooks) {
+  const Golden& g = GetParam();
+  test::ToyObjective toy(matrix(g.scaled), minimum(), 0.5, g.l1 ? lambdas() : Vec());
+  SolverParams sp;
+  sp.max_iter = 12;
+  sp.tol = 0.0;
+  const SolveResult plain = g.solve(toy, fresh(), sp, nullptr);
+  Counting counting(toy);
+  const SolveResult hooked = g.solve(counting, fresh(), sp, nullptr);
+  EXPECT_EQ(plain.point.x, Eigen::Map<const Vec>(g.x.data(), kDim));  // every entry exactly
+  EXPECT_EQ(plain.objective, g.objective);
+  EXPECT_EQ(hooked.point.x, plain.point.x);
+  EXPECT_EQ(hooked.objective, plain.objective);
+  // Newton-CG stays replicated (README, "Partitioned solver state"): only its stopping rule.
+  EXPECT_GE(counting.reduces, std::string(g.name) == "newton" ? 12 : 24) << g.name;
+}
+
+const std::vector<Golden>& goldens() {
+  static const std::vector<Golden> g = {
+      Golden{"gd",
+             detail::minimize_gd,
+             false,
+             false,
+             {0x1.dd19359571562p-1, -0x1.ede5603c000dbp+0, 0x1.fa56733a46cb1p-2,
+              0x1.72c0c89294ba4p+1, -0x1.d705c2a5a587ep-3, -0x1.42f0abe40175p-7},
+             0x1.7c84230ab6d1ep-6},
+      Golden{"nesterov",
+             detail::minimize_nesterov,
+             false,
+             false,
+             {0x1.059cdfbeab9c4p+0, -0x1.026977eba21eap+1, 0x1.01b1360f83f21p-1,
+              0x1.82cf9bfe66bdbp+1, -0x1.10a7b67556a73p-2, 0x1.5bfd12abf3e6ap-9},
+             0x1.3aadcf0754d9bp-10},
+      Golden{"lbfgs",
+             detail::minimize_lbfgs,
+             false,
+             false,
+             {0x1.0000002d2f65p+0, -0x1.00000012f7717p+1, 0x1.000000c2e6a7p-1, 0x1.7fffffe425b19p+1,
+              -0x1.fffffd48edb07p-3, -0x1.a79efce744b2p-28},
+             0x1.0efb53dc9df3bp-50},
+      Golden{"lbfgs_scaled",
+             detail::minimize_lbfgs,
+             true,
+             false,
+             {0x1.000000019067fp+0, -0x1.000000010670cp+1, 0x1.ffffffd15de62p-2,
+              0x1.80000030e6b2bp+1, -0x1.ffffff259b2b9p-3, -0x1.c1e165cbb50cp-29},
+             0x1.ceaa7f1762426p-49},
+      Golden{"newton",
+             detail::minimize_newton,
+             false,
+             false,
+             {0x1p+0, -0x1p+1, 0x1p-1, 0x1.8p+1, -0x1p-2, 0x1p-415},
+             0x1.da3c3e47db027p-830},
+      Golden{"owlqn",
+             detail::minimize_owlqn,
+             false,
+             true,
+             {0x1.7eac7d8707da2p-3, 0x0p+0, 0x0p+0, 0x1.a70cf1a7c9181p+1, 0x0p+0,
+              0x1.385166a4bbd4ep-1},
+             0x1.17db8ff709583p+2}};
+  return g;
+}
+
+INSTANTIATE_TEST_SUITE_P(Toy, HooksKeepTheBits, ::testing::ValuesIn(goldens()),
+                         [](const ::testing::TestParamInfo<Golden>& info) {
+                           return std::string(info.param.name);
+                         });
 
 // Objective::line's default: φ(α) and φ'(α) from evaluate(x + α d); point(α) hands over the last
 // evaluation when α matches, and evaluates otherwise.

@@ -33,6 +33,9 @@ class Checkpointer {
   // Same, taking the state from `snapshot`, which only rank 0 calls (a snapshot copies the
   // solver history: 2·memory vectors of d for L-BFGS).
   void save(const std::function<SolverState()>& snapshot);
+  // A partitioned solver state (README, "Partitioned solver state"): the snapshot gathers the
+  // slices onto rank 0, so every rank takes it.
+  void snapshot_on_every_rank() { snapshot_everywhere_ = true; }
 
   // Early stopping (config.early_stopping.metric set): every save also stores `source()`, the
   // best point so far (called on rank 0 only; nullopt while there is none), stamped with the
@@ -59,6 +62,7 @@ class Checkpointer {
   std::function<std::optional<BestPoint>()> best_source_;
   std::optional<BestPoint> resumed_best_;
   double seconds_ = 0.0;
+  bool snapshot_everywhere_ = false;
 };
 
 // Canonical descriptions, one "key=value" per line. The config one holds what changes the

@@ -99,6 +99,7 @@ struct PathConfig {
 // cv.*: k-fold cross-validation over the path (or the one penalty); folds = 0 is off.
 enum class CvRule { Min, OneSe };
 const char* to_string(CvRule rule);  // "min" | "one_se"
+const char* to_string(SolverStateMode mode);  // "auto" | "replicated" | "partitioned"
 
 struct CvConfig {
   int folds = 0;

@@ -16,6 +16,7 @@
 #include "logreg/app/metrics.hpp"
 #include "logreg/dist/distributed_objective.hpp"
 #include "logreg/dist/evaluator.hpp"
+#include "logreg/dist/partitioned_objective.hpp"
 #include "logreg/io/safe_output.hpp"
 
 namespace logreg {
@@ -26,6 +27,8 @@ struct TrainingRun {
   ClassInfo classes;    // the family and its classes
   double load_s = 0.0;  // this rank's loading time
   std::unique_ptr<TrainingObjective> objective;      // binary or multinomial
+  std::unique_ptr<PartitionedObjective> partitioned;  // the solver's view of it with solver.state
+                                                      // partitioned, else null
   std::unique_ptr<ModelEvaluator> validation;        // null without data.validation
   std::unique_ptr<ModelEvaluator> test;              // null without data.test
   std::vector<std::unique_ptr<OutputLock>> locks;    // held until the run ends (rank 0)
@@ -36,6 +39,10 @@ struct TrainingRun {
 
   Index features() const { return layout.cols; }
   bool resumed() const { return start.iteration > 0; }
+  // The objective the solver runs on and its coordinates on this rank.
+  Objective& solver_objective() const {
+    return partitioned ? static_cast<Objective&>(*partitioned) : *objective;
+  }
 };
 
 // Loads and prepares; rank 0 prints the start line to `out`. Throws (on every rank) what the

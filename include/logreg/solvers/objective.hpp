@@ -3,10 +3,17 @@
 // implementation may communicate, but every value it returns is identical on all ranks, so
 // solvers can branch on them freely. An implementation needs only dim, evaluate, hessian_at,
 // l1_weights and interrupted: line() has a default built on evaluate().
+//
+// The coordinates may be partitioned (README, "Partitioned solver state"): x, g and every vector
+// a solver keeps are then this rank's slice, and a solver combines its local sums and maxima
+// through sum_parts/max_parts before using them. The defaults (one slice: all coordinates) do
+// nothing, so dot(), norm() and the rest are exactly the plain Eigen expressions.
 #pragma once
 
+#include <cmath>
 #include <limits>
 #include <memory>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -77,10 +84,43 @@ class Objective {
   }
   virtual int block_count() const { return 1; }
 
-  bool has_l1() const { return l1_weights().size() > 0 && l1_weights().maxCoeff() > 0; }
+  // True when x is one slice of several: a solver may then gather its reductions into fewer,
+  // larger ones (L-BFGS's two-loop recursion from a Gram matrix), rounding otherwise.
+  virtual bool partitioned() const { return false; }
+  // Global sums and maxima of per-slice values, in place (identical on all ranks after).
+  virtual void sum_parts(std::span<double> parts) const { (void)parts; }
+  virtual void max_parts(std::span<double> parts) const { (void)parts; }
+  double dot(const Vec& a, const Vec& b) const {
+    double v = a.dot(b);
+    sum_parts({&v, 1});
+    return v;
+  }
+  double squared_norm(const Vec& a) const {
+    double v = a.squaredNorm();
+    sum_parts({&v, 1});
+    return v;
+  }
+  // Eigen's norm() is sqrt(squaredNorm()): the same bits.
+  double norm(const Vec& a) const { return std::sqrt(squared_norm(a)); }
+  bool all_finite(const Vec& a) const {
+    double bad = a.allFinite() ? 0.0 : 1.0;
+    max_parts({&bad, 1});
+    return bad == 0.0;
+  }
+  double max_abs(const Vec& a) const {
+    double v = a.size() ? a.lpNorm<Eigen::Infinity>() : 0.0;
+    max_parts({&v, 1});
+    return v;
+  }
+
+  // A partitioned objective answers for all slices (a slice may hold no penalized coordinate).
+  virtual bool has_l1() const { return l1_weights().size() > 0 && l1_weights().maxCoeff() > 0; }
   // J = f + Σ λⱼ|xⱼ|
   double total(const Point& p) const {
-    return has_l1() ? p.f + l1_weights().cwiseProduct(p.x.cwiseAbs()).sum() : p.f;
+    if (!has_l1()) return p.f;
+    double l1 = l1_weights().cwiseProduct(p.x.cwiseAbs()).sum();
+    sum_parts({&l1, 1});
+    return p.f + l1;
   }
 };
 

@@ -30,6 +30,11 @@ SolverKind parse_solver_kind(const std::string& name, const std::string& key = "
 // solver whenever there is an L1 term, whatever was asked for.
 SolverKind solver_for(SolverKind requested, bool has_l1);
 
+// Where the solver's vectors live (README, "Partitioned solver state"): every rank holds them
+// whole, or each its slice of the coordinates. The training run wraps the objective for the
+// latter (include/logreg/dist/partitioned_objective.hpp); the solvers do not read it.
+enum class SolverStateMode { Auto, Replicated, Partitioned };
+
 // The solver section of the config (README, "Configuration": solver.*) is this struct.
 struct SolverParams {
   SolverKind name = SolverKind::Lbfgs;
@@ -37,7 +42,9 @@ struct SolverParams {
   double tol = 1e-6;           // >= 0; 0 = no gradient test: run max_iter iterations
   double learning_rate = 0.0;  // gd/nesterov: > 0 fixed step, 0 = backtracking ("auto")
   int memory = 10;             // lbfgs/owlqn history pairs
-  bool final_state = false;    // fill SolveResult::state at every end, not only to resume from
+  bool final_state = false;
+  SolverStateMode state =
+      SolverStateMode::Auto;  // fill SolveResult::state at every end, not only to resume from
   // ConfigError naming the solver.* key and the value for anything out of range.
   void validate() const;
 };
