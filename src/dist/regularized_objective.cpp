@@ -90,10 +90,15 @@ RegularizedObjective::RegularizedObjective(Communicator& comm, RegularizationPar
   global_rows_ = data.global_rows;
   map_ = CoordinateMap(features, classes, params_.fit_intercept, std::move(data.mean),
                        std::move(data.scale));
-  set_penalty(params_.l2, params_.l1);
+  apply_penalty(params_.l2, params_.l1);
 }
 
 void RegularizedObjective::set_penalty(double l2, double l1) {
+  remember_ = true;  // a regularization path: the next fit starts where this one ends
+  apply_penalty(l2, l1);
+}
+
+void RegularizedObjective::apply_penalty(double l2, double l1) {
   params_.l2 = l2;
   params_.l1 = l1;
   params_.validate();
@@ -119,13 +124,14 @@ void RegularizedObjective::add_penalty_gradient(const Vec& x, Vec& g) const {
 }
 
 std::optional<Point> RegularizedObjective::remembered(const Vec& x) const {
-  if (last_sums_.x.size() != x.size() || last_sums_.x != x) return std::nullopt;
+  if (!remember_ || last_sums_.x.size() != x.size() || last_sums_.x != x) return std::nullopt;
   return point_from_sums(x, last_sums_.loss, last_sums_.raw, last_sums_.cache);
 }
 
 Point RegularizedObjective::point_from_sums(Vec x, double loss, ConstVecRef raw,
                                             std::shared_ptr<const PointCache> cache) const {
-  if (&raw.coeffRef(0) != last_sums_.raw.data()) {
+  // Only on a path (set_penalty): a single fit never returns to a point, and the copies are O(d).
+  if (remember_ && &raw.coeffRef(0) != last_sums_.raw.data()) {
     last_sums_.x = x;
     last_sums_.raw = raw;
     last_sums_.loss = loss;

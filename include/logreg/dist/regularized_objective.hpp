@@ -105,6 +105,8 @@ class RegularizedObjective : public TrainingObjective {
     std::shared_ptr<const PointCache> cache;
   };
   mutable LastSums last_sums_;
+  bool remember_ = false;  // set by set_penalty: only paths revisit their last point
+  void apply_penalty(double l2, double l1);
 };
 
 }  // namespace logreg
