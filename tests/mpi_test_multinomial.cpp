@@ -71,15 +71,9 @@ struct Case {
 
 // This rank's block of rows, or all rows with the serial communicator.
 Shard block(Communicator& comm, const Problem& p, bool csr) {
-  const Index n = p.X.rows(), lo = n * comm.rank() / comm.size(),
-              hi = n * (comm.rank() + 1) / comm.size();
-  const RowMatrix<double> X = p.X.middleRows(lo, hi - lo);
-  const Vec y = p.y.segment(lo, hi - lo);
-  Shard s =
-      csr ? test::shard_as<CsrMatrix<double>>(X, y) : test::shard_as<DenseMatrix<double>>(X, y);
-  s.row_offset = lo;
-  s.features = p.X.cols();
-  return s;
+  const Index n = p.X.rows();
+  return test::row_block(p.X, p.y, n * comm.rank() / comm.size(),
+                         n * (comm.rank() + 1) / comm.size(), csr);
 }
 
 struct Trained {

@@ -53,14 +53,7 @@ const Problem& problem(bool multinomial) {
 Shard block(Communicator& comm, const Problem& p, bool csr) {
   const Index n = p.X.rows(), parts = std::max(1, comm.size() - 1);
   const Index r = comm.rank() < parts ? comm.rank() : parts;
-  const Index lo = n * r / parts, hi = r < parts ? n * (r + 1) / parts : n;
-  const RowMatrix<double> X = p.X.middleRows(lo, hi - lo);
-  const Vec y = p.y.segment(lo, hi - lo);
-  Shard s =
-      csr ? test::shard_as<CsrMatrix<double>>(X, y) : test::shard_as<DenseMatrix<double>>(X, y);
-  s.row_offset = lo;
-  s.features = p.X.cols();
-  return s;
+  return test::row_block(p.X, p.y, n * r / parts, r < parts ? n * (r + 1) / parts : n, csr);
 }
 
 std::unique_ptr<TrainingObjective> objective(Communicator& comm, const Case& c) {

@@ -28,17 +28,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
-
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream os;
-  os << in.rdbuf();
-  return os.str();
-}
+using test::read_bytes;
+using test::read_dataset;
+using test::write_text;
 
 // Every file name in `dir` (to see that nothing, not even a temporary, is left behind).
 std::vector<std::string> listing(const std::string& dir) {
@@ -46,16 +38,6 @@ std::vector<std::string> listing(const std::string& dir) {
   for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
-}
-
-template <typename T>
-std::vector<T> read_dataset(const h5::File& f, const std::string& name, hid_t type) {
-  h5::Dataset ds = f.open_dataset(name);
-  hsize_t n = 1;
-  for (hsize_t d : ds.shape()) n *= d;
-  std::vector<T> v(n);
-  if (n > 0) ds.read_all(type, v.data());
-  return v;
 }
 
 // The rows of one or several files, concatenated (CSR offsets rebased).

@@ -21,26 +21,9 @@
 namespace logreg::data {
 namespace {
 
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream os;
-  os << in.rdbuf();
-  return os.str();
-}
-
-template <typename T>
-std::vector<T> read_dataset(const h5::File& f, const std::string& name, hid_t type) {
-  h5::Dataset ds = f.open_dataset(name);
-  hsize_t n = 1;
-  for (hsize_t d : ds.shape()) n *= d;
-  std::vector<T> v(n);
-  if (n > 0) ds.read_all(type, v.data());
-  return v;
-}
+using test::read_bytes;
+using test::read_dataset;
+using test::write_text;
 
 // A CSR file's rows as maps column -> value, its width and its labels.
 struct SparseRows {
@@ -323,11 +306,11 @@ TEST(SynthCtr, SchemaDeterminismAndTruth) {
   const CtrSynthResult a = synthesize_ctr(dir.file("a.tsv"), o);
   o.threads = 3;
   synthesize_ctr(dir.file("b.tsv"), o);
-  const std::string text = read_text(dir.file("a.tsv"));
-  EXPECT_EQ(text, read_text(dir.file("b.tsv")));
+  const std::string text = read_bytes(dir.file("a.tsv"));
+  EXPECT_EQ(text, read_bytes(dir.file("b.tsv")));
   o.seed = 4;
   synthesize_ctr(dir.file("c.tsv"), o);
-  EXPECT_NE(text, read_text(dir.file("c.tsv")));
+  EXPECT_NE(text, read_bytes(dir.file("c.tsv")));
   std::istringstream lines(text);
   std::string line;
   int64_t n = 0, missing = 0, cells = 0;
@@ -360,7 +343,7 @@ TEST(SynthCtr, SchemaDeterminismAndTruth) {
   // Below the entropy of the click rate: the features carry signal.
   const double p = a.positive_rate;
   EXPECT_LT(a.log_loss, -(p * std::log(p) + (1 - p) * std::log(1 - p)));
-  const std::string truth = read_text(dir.file("a.tsv.truth.json"));
+  const std::string truth = read_bytes(dir.file("a.tsv.truth.json"));
   EXPECT_NE(truth.find("\"held_out_log_loss\""), std::string::npos);
   EXPECT_NE(truth.find("\"name\": \"C26\""), std::string::npos);
 }

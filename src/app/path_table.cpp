@@ -1,11 +1,6 @@
 // The path table (include/logreg/app/path_table.hpp).
 #include "logreg/app/path_table.hpp"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "logreg/app/metrics.hpp"
 #include "logreg/errors.hpp"
 #include "logreg/io/safe_output.hpp"
@@ -81,22 +76,9 @@ std::string path_table(const Selection& selection, bool as_jsonl) {
 }
 
 void write_path_table(const std::string& path, const Selection& selection) {
-  const std::string text = path_table(selection, ends_with(path, ".jsonl"));
-  std::string tmp;
-  const int fd = create_temporary(path, tmp);
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      const std::string why = std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw DataError("output.path: cannot write " + path + ": " + why);
-    }
-    done += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  commit_file(tmp, path);
+  AtomicTextFile out(path, "output.path: cannot write " + path + ": ");
+  out.write(path_table(selection, ends_with(path, ".jsonl")));
+  out.commit();
 }
 
 }  // namespace logreg

@@ -71,9 +71,9 @@ void set_preconditioner(SolverState& state, const Vec& loss_diagonal, double l2,
 }
 
 // The next fit's start: with the same quasi-Newton solver the previous fit's state, its
-// curvature pairs corrected for the change of l2 (y += Δl2·s on the weights: exact, as the
-// penalty's Hessian is l2·I there; l1 does not enter them) and its preconditioner kept; else x
-// alone. Restarting L-BFGS without its history cost as many passes as a cold start.
+// curvature pairs corrected for the change of l2 (shift_pairs_for_l2; l1 does not enter them) and
+// its preconditioner set for the new l2; else x alone. Restarting L-BFGS without its history cost
+// as many passes as a cold start.
 SolverState next_start(const SolveResult& r, const PathPoint& from, const PathPoint& to,
                        const Config& config, const Vec& loss_diagonal, Index weights) {
   SolverState next;
@@ -84,12 +84,7 @@ SolverState next_start(const SolveResult& r, const PathPoint& from, const PathPo
   if (!quasi_newton || r.state.solver != next.solver) return next;
   next = r.state;
   next.iteration = 0;
-  const double dl2 = to.l2 - from.l2;
-  const int pairs = static_cast<int>(next.scalars["pairs"]);
-  for (int i = 0; i < pairs; ++i) {
-    const Vec& s = next.vectors.at("s" + std::to_string(i));
-    next.vectors.at("y" + std::to_string(i)).head(weights) += dl2 * s.head(weights);
-  }
+  shift_pairs_for_l2(next, to.l2 - from.l2, weights);
   if (kind == SolverKind::Lbfgs) set_preconditioner(next, loss_diagonal, to.l2, weights);
   return next;
 }
@@ -145,93 +140,88 @@ void summarize_folds(PathPoint& p) {
   p.cv_se = p.cv_sd / std::sqrt(k);
 }
 
-// The K fold-models over every point, from the intercept-only start; fills each point's fit and
-// scores. Returns false when interrupted.
-bool fit_folds(Communicator& comm, const Config& config, TrainingRun& run, const Vec& start,
-               Selection& s, std::ostream& out) {
-  const int K = config.cv.folds;
-  FoldsObjective folds(run.objective->shard(), K, config.cv.seed, comm, config.model);
-  folds.set_stop_source(stop_requested);
-  const Index d = run.features();
-  const Index weights = folds.dim() - folds.intercepts();
-  const Vec diag = loss_diagonal(folds, config);
-  SolverState state;
-  state.solver = to_string(solver_at(config, s.points[0]));
-  if (start.isZero()) {
-    // Each fold-model's own intercept-only optimum (two passes; the second is the first fit's
-    // starting point, whose sums the objective keeps).
-    state.x = path_start(folds, true).x;
-  } else {  // model.init: every fold-model starts from it
-    const Vec theta0 = run.objective->to_model(start);
-    Vec theta_all(K * (d + 1));
-    for (int k = 0; k < K; ++k) theta_all.segment(k * d, d) = theta0.head(d);
-    theta_all.tail(K).setConstant(theta0[d]);
-    state.x = folds.from_model(theta_all);
-  }
-  if (state.solver == "lbfgs") set_preconditioner(state, diag, s.points[0].l2, weights);
-  for (size_t i = 0; i < s.points.size(); ++i) {
-    PathPoint& p = s.points[i];
-    const long before = passes(folds.stats());
-    const SolveResult r = fit_one(folds, config, p, state);
-    if (r.status == SolverStatus::Interrupted || folds.interrupted()) return false;
-    check_fit(r, p);
-    const Vec& x = r.point.x;
-    p.iterations = r.iterations;
-    p.status = to_string(r.status);
-    p.objective = r.objective / K;
-    p.theta = Vec::Zero(d + 1);
-    p.nnz = 0.0;
-    for (int k = 0; k < K; ++k) {
-      const Vec m = folds.fold_model(x, k);
-      p.theta += m / K;
-      p.nnz += nonzeros(m, d) / K;
-    }
-    p.cv = folds.score(x, fold_metric(config.cv.metric));  // from the last pass's margins
-    p.passes = passes(folds.stats()) - before;
-    summarize_folds(p);
-    if (comm.is_root()) print_point(s, i, s.points.size(), out);
-    if (i + 1 < s.points.size()) {
-      state = next_start(r, p, s.points[i + 1], config, diag, weights);
-    }
-  }
-  ObjectiveStats& total = const_cast<ObjectiveStats&>(run.objective->stats());
-  total.compute_s += folds.stats().compute_s;
-  total.comm_s += folds.stats().comm_s;
-  total.evaluations += folds.stats().evaluations;
-  total.hessian_products += folds.stats().hessian_products;
-  return true;
-}
-
-// The path on all rows; the last fit's result is the run's. Returns false when interrupted.
-bool fit_all_rows(Communicator& comm, const Config& config, TrainingRun& run, Vec x, Selection& s,
-                  SolveResult& last, std::ostream& out, bool refit = false) {
-  TrainingObjective& obj = *run.objective;
+// Fits the points of the path from x in turn, each from the previous optimum; after
+// each fit record(point, result) fills what the fit means, then rank 0 prints the line (`refit`:
+// the one refit on all rows). `last` gets the last fit's result. Returns false when interrupted.
+bool fit_points(Communicator& comm, const Config& config, TrainingObjective& obj, Vec x,
+                Selection& s, bool refit, SolveResult& result,
+                const std::function<void(PathPoint&, const SolveResult&)>& record,
+                std::ostream& out) {
   const Index weights = obj.dim() - obj.intercepts();
   const Vec diag = loss_diagonal(obj, config);
   SolverState state;
   state.solver = to_string(solver_at(config, s.points[0]));
   state.x = std::move(x);
   if (state.solver == "lbfgs") set_preconditioner(state, diag, s.points[0].l2, weights);
-  for (size_t i = 0; i < s.points.size(); ++i) {
+  const size_t n = s.points.size();
+  for (size_t i = 0; i < n; ++i) {
     PathPoint& p = s.points[i];
     const long before = passes(obj.stats());
-    last = fit_one(obj, config, p, state);
-    if (last.status == SolverStatus::Interrupted || obj.interrupted()) return false;
-    check_fit(last, p);
-    const Vec& x = last.point.x;
-    p.iterations = last.iterations;
-    p.status = to_string(last.status);
+    result = fit_one(obj, config, p, state);
+    if (result.status == SolverStatus::Interrupted || obj.interrupted()) return false;
+    check_fit(result, p);
+    p.iterations = result.iterations;
+    p.status = to_string(result.status);
+    record(p, result);
     p.passes = passes(obj.stats()) - before;
-    p.objective = last.objective;
-    p.theta = obj.to_model(x);
-    const Index d = run.features();
-    p.nnz = nonzeros(p.theta, p.theta.size() - p.theta.size() / (d + 1));
-    if (comm.is_root()) print_point(s, i, refit ? 0 : s.points.size(), out);
-    if (i + 1 < s.points.size()) {
-      state = next_start(last, p, s.points[i + 1], config, diag, weights);
-    }
+    if (comm.is_root()) print_point(s, i, refit ? 0 : n, out);
+    if (i + 1 < n) state = next_start(result, p, s.points[i + 1], config, diag, weights);
   }
   return true;
+}
+
+// The K fold-models over every point, from each fold-model's intercept-only optimum (or
+// model.init); fills each point's fit and scores. Returns false when interrupted.
+bool fit_folds(Communicator& comm, const Config& config, TrainingRun& run, const Vec& init,
+               Selection& s, std::ostream& out) {
+  const int K = config.cv.folds;
+  FoldsObjective folds(run.objective->shard(), K, config.cv.seed, comm, config.model);
+  folds.set_stop_source(stop_requested);
+  const Index d = run.features();
+  Vec x;
+  if (init.isZero()) {
+    // Two passes; the second is the first fit's starting point, whose sums the objective keeps.
+    x = path_start(folds, true).x;
+  } else {  // model.init: every fold-model starts from it
+    const Vec theta0 = run.objective->to_model(init);
+    Vec theta_all(K * (d + 1));
+    for (int k = 0; k < K; ++k) theta_all.segment(k * d, d) = theta0.head(d);
+    theta_all.tail(K).setConstant(theta0[d]);
+    x = folds.from_model(theta_all);
+  }
+  SolveResult unused;  // the fold-models' result: the run's is the refit's
+  const bool done = fit_points(
+      comm, config, folds, std::move(x), s, false, unused,
+      [&](PathPoint& p, const SolveResult& r) {
+        p.objective = r.objective / K;
+        p.theta = Vec::Zero(d + 1);
+        p.nnz = 0.0;
+        for (int k = 0; k < K; ++k) {
+          const Vec m = folds.fold_model(r.point.x, k);
+          p.theta += m / K;
+          p.nnz += nonzeros(m, d) / K;
+        }
+        p.cv = folds.score(r.point.x, fold_metric(config.cv.metric));  // the last pass's margins
+        summarize_folds(p);
+      },
+      out);
+  run.objective->stats() += folds.stats();
+  return done;
+}
+
+// The points on all rows; `last_fit` is the run's result. Returns false when interrupted.
+bool fit_all_rows(Communicator& comm, const Config& config, TrainingRun& run, Vec x, Selection& s,
+                  SolveResult& last_fit, std::ostream& out, bool refit = false) {
+  TrainingObjective& obj = *run.objective;
+  const Index d = run.features();
+  return fit_points(
+      comm, config, obj, std::move(x), s, refit, last_fit,
+      [&](PathPoint& p, const SolveResult& r) {
+        p.objective = r.objective;
+        p.theta = obj.to_model(r.point.x);
+        p.nnz = nonzeros(p.theta, p.theta.size() - p.theta.size() / (d + 1));
+      },
+      out);
 }
 
 }  // namespace
@@ -307,11 +297,12 @@ int run_selection(Communicator& comm, const Config& config, std::ostream& out) {
     if (done) {
       s.chosen = choose_point(s.points, s.metric, config.cv.rule);
       // The refit starts from the mean of the fold-models at the chosen penalty: close to the
-      // optimum on all rows, so it takes a few iterations.
-      Selection refit = s;
-      refit.points = {s.points[static_cast<size_t>(s.chosen)]};
-      done = fit_all_rows(comm, config, run, run.objective->from_model(refit.points[0].theta),
-                          refit, end.result, out, true);
+      // optimum on all rows, so it takes a few iterations. It leaves the chosen point (the
+      // fold-models' figures) as it is: its own figures are the run's.
+      const size_t c = static_cast<size_t>(s.chosen);
+      Selection refit = {s.penalty, {s.points[c]}, 0, s.folds, s.metric, s.source};
+      done = fit_all_rows(comm, config, run, run.objective->from_model(s.points[c].theta), refit,
+                          end.result, out, true);
     }
   } else {
     s.source = "fit on all rows";

@@ -1,14 +1,9 @@
 #include "logreg/data/synth_ctr.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -155,38 +150,6 @@ void draw_rows(const CtrModel& m, Index row0, Index count, Index held_out_from, 
   }
 }
 
-// A text file written through a temporary beside it, renamed into place by commit(); removed if
-// never committed.
-class TextOutput {
- public:
-  explicit TextOutput(const std::string& path) : path_(path), fd_(create_temporary(path, tmp_)) {}
-  ~TextOutput() {
-    if (fd_ >= 0) ::close(fd_);
-    if (!committed_) ::unlink(tmp_.c_str());
-  }
-  TextOutput(const TextOutput&) = delete;
-  TextOutput& operator=(const TextOutput&) = delete;
-  void write(const std::string& text) {
-    for (size_t done = 0; done < text.size();) {
-      const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) throw DataError(path_ + ": cannot write: " + std::strerror(errno));
-      done += static_cast<size_t>(n);
-    }
-  }
-  void commit() {
-    ::close(fd_);
-    fd_ = -1;
-    commit_file(tmp_, path_);
-    committed_ = true;
-  }
-
- private:
-  std::string path_, tmp_;
-  int fd_;
-  bool committed_ = false;
-};
-
 std::string truth_json(const CtrModel& m, const CtrSynthOptions& opt, const CtrSynthResult& r) {
   std::ostringstream os;
   os.precision(17);
@@ -241,7 +204,7 @@ CtrSynthResult synthesize_ctr(const std::string& out, const CtrSynthOptions& opt
                           : std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 8);
   result.held_out_rows = opt.rows / 10;
   const Index held_out_from = opt.rows - result.held_out_rows;
-  TextOutput data(result.data_file);
+  AtomicTextFile data(result.data_file, result.data_file + ": cannot write: ");
   std::vector<ChunkResult> chunks(static_cast<size_t>(threads));
   double loss = 0, held_out_loss = 0;
   Index positives = 0;
@@ -268,7 +231,7 @@ CtrSynthResult synthesize_ctr(const std::string& out, const CtrSynthOptions& opt
   result.log_loss = loss / n;
   result.held_out_log_loss =
       result.held_out_rows > 0 ? held_out_loss / static_cast<double>(result.held_out_rows) : 0.0;
-  TextOutput truth(result.truth_file);
+  AtomicTextFile truth(result.truth_file, result.truth_file + ": cannot write: ");
   truth.write(truth_json(model, opt, result));
   data.commit();
   truth.commit();

@@ -125,18 +125,18 @@ void RegularizedObjective::add_penalty_gradient(const Vec& x, Vec& g) const {
 
 std::optional<Point> RegularizedObjective::remembered(const Vec& x) const {
   if (!remember_ || last_sums_.x.size() != x.size() || last_sums_.x != x) return std::nullopt;
-  return point_from_sums(x, last_sums_.loss, last_sums_.raw, last_sums_.cache);
+  return make_point(x, last_sums_.loss, last_sums_.raw, last_sums_.cache);
 }
 
 Point RegularizedObjective::point_from_sums(Vec x, double loss, ConstVecRef raw,
                                             std::shared_ptr<const PointCache> cache) const {
   // Only on a path (set_penalty): a single fit never returns to a point, and the copies are O(d).
-  if (remember_ && &raw.coeffRef(0) != last_sums_.raw.data()) {
-    last_sums_.x = x;
-    last_sums_.raw = raw;
-    last_sums_.loss = loss;
-    last_sums_.cache = cache;
-  }
+  if (remember_) last_sums_ = {x, raw, loss, cache};
+  return make_point(std::move(x), loss, raw, std::move(cache));
+}
+
+Point RegularizedObjective::make_point(Vec x, double loss, ConstVecRef raw,
+                                       std::shared_ptr<const PointCache> cache) const {
   Point p;
   p.x = std::move(x);
   p.f = loss / weight_sum_ + penalty(p.x);

@@ -250,4 +250,30 @@ void ensure_parent_directory(const std::string& path, const std::string& key) {
   }
 }
 
+AtomicTextFile::AtomicTextFile(std::string path, std::string failure_prefix)
+    : path_(std::move(path)), prefix_(std::move(failure_prefix)) {
+  fd_ = create_temporary(path_, tmp_);
+}
+
+AtomicTextFile::~AtomicTextFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_) ::unlink(tmp_.c_str());
+}
+
+void AtomicTextFile::write(const std::string& text) {
+  for (size_t done = 0; done < text.size();) {
+    const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw DataError(prefix_ + std::strerror(errno));
+    done += static_cast<size_t>(n);
+  }
+}
+
+void AtomicTextFile::commit() {
+  ::close(fd_);
+  fd_ = -1;
+  commit_file(tmp_, path_);
+  committed_ = true;
+}
+
 }  // namespace logreg

@@ -134,8 +134,13 @@ SolveResult minimize_lbfgs(Objective& obj, const SolverState& start, const Solve
 
 namespace logreg {
 
-Vec lbfgs_scaling(Vec diagonal) {
-  return detail::jacobi_scaling(std::move(diagonal), [](std::span<double>) {});
+void shift_pairs_for_l2(SolverState& state, double dl2, Index weights) {
+  const auto pairs = state.scalars.find("pairs");
+  if (pairs == state.scalars.end()) return;
+  for (size_t i = 0; i < static_cast<size_t>(pairs->second); ++i) {
+    const Vec& s = state.vectors.at(detail::History::name('s', i));
+    state.vectors.at(detail::History::name('y', i)).head(weights) += dl2 * s.head(weights);
+  }
 }
 
 }  // namespace logreg

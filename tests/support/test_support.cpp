@@ -221,4 +221,25 @@ ClassData read_class_fixture(const std::string& name) {
   return d;
 }
 
+Shard row_block(const RowMatrix<double>& X, const Vec& y, Index lo, Index hi, bool csr) {
+  const RowMatrix<double> rows = X.middleRows(lo, hi - lo);
+  const Vec labels = y.segment(lo, hi - lo);
+  Shard s =
+      csr ? shard_as<CsrMatrix<double>>(rows, labels) : shard_as<DenseMatrix<double>>(rows, labels);
+  s.row_offset = lo;
+  s.features = X.cols();
+  return s;
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream os;
+  os << in.rdbuf();
+  return os.str();
+}
+
 }  // namespace logreg::test

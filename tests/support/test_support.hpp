@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "logreg/core/shard.hpp"
+#include "logreg/io/hdf5.hpp"
 #include "logreg/solvers/solver.hpp"
 
 namespace logreg::test {
@@ -88,6 +89,24 @@ double reference_objective(const RowMatrix<double>& X, const Vec& y, const Vec& 
 double mean_log_loss_from_margins(ConstVecRef z, ConstVecRef y);
 double accuracy(ConstVecRef p, ConstVecRef y);
 double roc_auc(ConstVecRef p, ConstVecRef y);
+
+// Rows [lo, hi) of X and y as one rank's shard in dense or CSR storage, with their global offset.
+Shard row_block(const RowMatrix<double>& X, const Vec& y, Index lo, Index hi, bool csr);
+
+// Whole text files, byte for byte.
+void write_text(const std::string& path, const std::string& text);
+std::string read_bytes(const std::string& path);
+
+// A dataset's values, flattened, read as `type`.
+template <typename T>
+std::vector<T> read_dataset(const h5::File& f, const std::string& name, hid_t type) {
+  h5::Dataset ds = f.open_dataset(name);
+  hsize_t n = 1;
+  for (hsize_t d : ds.shape()) n *= d;
+  std::vector<T> v(n);
+  if (n > 0) ds.read_all(type, v.data());
+  return v;
+}
 
 // A fit from x0 with `solver` to ‖∇J‖∞ ≤ tol (at most max_iter iterations), no observer.
 inline SolveResult fit(Objective& obj, SolverKind solver, double tol, int max_iter, Vec x0) {

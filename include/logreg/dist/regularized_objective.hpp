@@ -50,7 +50,7 @@ class RegularizedObjective : public TrainingObjective {
   double weight_sum() const { return weight_sum_; }
   Index global_rows() const override { return global_rows_; }
   const ObjectiveStats& stats() const override { return stats_; }
-  ObjectiveStats& stats() { return stats_; }
+  ObjectiveStats& stats() override { return stats_; }
   Communicator& comm() { return comm_; }
   const RegularizationParams& params() const { return params_; }
   // Empty unless standardizing (then μ is empty too without an intercept).
@@ -107,6 +107,9 @@ class RegularizedObjective : public TrainingObjective {
   mutable LastSums last_sums_;
   bool remember_ = false;  // set by set_penalty: only paths revisit their last point
   void apply_penalty(double l2, double l1);
+  // point_from_sums without remembering.
+  Point make_point(Vec x, double loss, ConstVecRef raw,
+                   std::shared_ptr<const PointCache> cache) const;
 };
 
 }  // namespace logreg

@@ -18,6 +18,15 @@ struct ObjectiveStats {
   long evaluations = 0;       // loss+gradient passes over the data
   long hessian_products = 0;  // Hessian-vector passes
   long line_trials = 0;       // O(rows) line-search trials
+
+  ObjectiveStats& operator+=(const ObjectiveStats& o) {
+    compute_s += o.compute_s;
+    comm_s += o.comm_s;
+    evaluations += o.evaluations;
+    hessian_products += o.hessian_products;
+    line_trials += o.line_trials;
+    return *this;
+  }
 };
 
 class TrainingObjective : public Objective {
@@ -29,6 +38,8 @@ class TrainingObjective : public Objective {
   virtual double loss_part(const Point& p) const = 0;
   virtual Index global_rows() const = 0;
   virtual const ObjectiveStats& stats() const = 0;
+  // The same, to add the passes of objectives a run builds on the same rows (cross-validation).
+  virtual ObjectiveStats& stats() = 0;
   // Polled before every reduce; true on any rank makes interrupted() true on all after it.
   virtual void set_stop_source(std::function<bool()> source) = 0;
   // Changes the penalty for the next fits (a regularization path): model.l2 and model.l1 as

@@ -91,6 +91,24 @@ bool is_temporary_of(const std::string& path, const std::string& name);
 // then no live writer owns them.
 void remove_stale_temporaries(const std::string& path);
 
+// A text file written through a fresh temporary beside `path` (create_temporary), renamed onto
+// it by commit() (commit_file); removed if never committed, so a failure leaves `path` as it
+// was. A failed write throws DataError(failure_prefix + the system's reason).
+class AtomicTextFile {
+ public:
+  AtomicTextFile(std::string path, std::string failure_prefix);
+  ~AtomicTextFile();
+  AtomicTextFile(const AtomicTextFile&) = delete;
+  AtomicTextFile& operator=(const AtomicTextFile&) = delete;
+  void write(const std::string& text);
+  void commit();
+
+ private:
+  std::string path_, prefix_, tmp_;
+  int fd_ = -1;
+  bool committed_ = false;
+};
+
 // Creates the parent directory of `path` if missing; throws DataError naming `key` on failure.
 void ensure_parent_directory(const std::string& path, const std::string& key);
 

@@ -72,9 +72,11 @@ struct SolveResult {
   double grad_norm = 0.0;
 };
 
-// L-BFGS's preconditioner from diag(∇²f(0)): its inverse when the diagonal is far from uniform,
-// else empty (the state's inv_diag; a regularization path sets it per penalty).
-Vec lbfgs_scaling(Vec diagonal);
+// An L-BFGS/OWL-QN state's curvature pairs for a penalty l2 changed by dl2: y += dl2·s on the
+// first `weights` coordinates (exact: the penalty's Hessian is l2·I there). A regularization
+// path carries the history of one fit to the next this way (README, "Regularization path and
+// cross-validation"). No pairs: nothing to do.
+void shift_pairs_for_l2(SolverState& state, double dl2, Index weights);
 
 // Minimizes from `start` (start.x, plus solver history when resuming a checkpoint).
 SolveResult minimize(Objective& objective, const SolverState& start, const SolverParams& params,
