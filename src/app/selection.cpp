@@ -140,15 +140,16 @@ void summarize_folds(PathPoint& p) {
   p.cv_se = p.cv_sd / std::sqrt(k);
 }
 
-// Fits the points of the path from x in turn, each from the previous optimum; after
+// Fits the points of the path from x in turn, each from the previous optimum (`diag`: the loss
+// diagonal of loss_diagonal, taken by the caller before anything else moved the objective's
+// remembered point); after
 // each fit record(point, result) fills what the fit means, then rank 0 prints the line (`refit`:
 // the one refit on all rows). `last` gets the last fit's result. Returns false when interrupted.
 bool fit_points(Communicator& comm, const Config& config, TrainingObjective& obj, Vec x,
-                Selection& s, bool refit, SolveResult& result,
+                const Vec& diag, Selection& s, bool refit, SolveResult& result,
                 const std::function<void(PathPoint&, const SolveResult&)>& record,
                 std::ostream& out) {
   const Index weights = obj.dim() - obj.intercepts();
-  const Vec diag = loss_diagonal(obj, config);
   SolverState state;
   state.solver = to_string(solver_at(config, s.points[0]));
   state.x = std::move(x);
@@ -178,9 +179,11 @@ bool fit_folds(Communicator& comm, const Config& config, TrainingRun& run, const
   FoldsObjective folds(run.objective->shard(), K, config.cv.seed, comm, config.model);
   folds.set_stop_source(stop_requested);
   const Index d = run.features();
+  // Before path_start: its first pass (at 0) is then the diagonal's, and its second the first
+  // fit's starting point, whose sums the objective keeps.
+  const Vec diag = loss_diagonal(folds, config);
   Vec x;
   if (init.isZero()) {
-    // Two passes; the second is the first fit's starting point, whose sums the objective keeps.
     x = path_start(folds, true).x;
   } else {  // model.init: every fold-model starts from it
     const Vec theta0 = run.objective->to_model(init);
@@ -191,7 +194,7 @@ bool fit_folds(Communicator& comm, const Config& config, TrainingRun& run, const
   }
   SolveResult unused;  // the fold-models' result: the run's is the refit's
   const bool done = fit_points(
-      comm, config, folds, std::move(x), s, false, unused,
+      comm, config, folds, std::move(x), diag, s, false, unused,
       [&](PathPoint& p, const SolveResult& r) {
         p.objective = r.objective / K;
         p.theta = Vec::Zero(d + 1);
@@ -214,8 +217,9 @@ bool fit_all_rows(Communicator& comm, const Config& config, TrainingRun& run, Ve
                   SolveResult& last_fit, std::ostream& out, bool refit = false) {
   TrainingObjective& obj = *run.objective;
   const Index d = run.features();
+  const Vec diag = loss_diagonal(obj, config);
   return fit_points(
-      comm, config, obj, std::move(x), s, refit, last_fit,
+      comm, config, obj, std::move(x), diag, s, refit, last_fit,
       [&](PathPoint& p, const SolveResult& r) {
         p.objective = r.objective;
         p.theta = obj.to_model(r.point.x);
