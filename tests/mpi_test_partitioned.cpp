@@ -18,6 +18,7 @@ struct Case {
   std::string solver;
   bool csr, multinomial;
   double l1 = 0.0;
+  bool intercept = true, standardize = false;  // standardize with an intercept: θ = A x centers
 };
 
 // Binomial: 5 correlated features (no diagonal preconditioner removes it, so no solver is near
@@ -58,7 +59,8 @@ Shard block(Communicator& comm, const Problem& p, bool csr) {
 
 std::unique_ptr<TrainingObjective> objective(Communicator& comm, const Case& c) {
   const Problem& p = problem(c.multinomial);
-  return make_objective(block(comm, p, c.csr), p.classes, comm, {1e-3, c.l1, true, false});
+  return make_objective(block(comm, p, c.csr), p.classes, comm,
+                        {1e-3, c.l1, c.intercept, c.standardize});
 }
 
 SolverParams params(const Case& c, int iterations) {
@@ -143,6 +145,10 @@ std::vector<Case> cases() {
         out.push_back({solver, csr, multinomial});
       out.push_back({"owlqn", csr, multinomial, 2e-3});
     }
+    // The map's other shapes: centering (its K dot products reduced) and no intercept.
+    out.push_back({"lbfgs", true, multinomial, 0.0, true, true});
+    out.push_back({"owlqn", false, multinomial, 2e-3, true, true});
+    out.push_back({"lbfgs", false, multinomial, 0.0, false, false});
   }
   return out;
 }
@@ -150,8 +156,51 @@ std::vector<Case> cases() {
 INSTANTIATE_TEST_SUITE_P(Solvers, Partitioned, ::testing::ValuesIn(cases()),
                          [](const ::testing::TestParamInfo<Case>& i) {
                            return i.param.solver + (i.param.csr ? "_csr" : "_dense") +
-                                  (i.param.multinomial ? "_multinomial" : "_binomial");
+                                  (i.param.multinomial ? "_multinomial" : "_binomial") +
+                                  (i.param.standardize ? "_standardized" : "") +
+                                  (i.param.intercept ? "" : "_no_intercept");
                          });
+
+// The partitioned passes one by one against the whole ones at the same point: value, gradient,
+// diagonal, a line trial and a Hessian product are this rank's slices of the whole results, and
+// the objective is whole again once the wrapper is gone.
+TEST(PartitionedPasses, AreSlicesOfTheWholeOnes) {
+  MpiCommunicator comm;
+  for (const bool multinomial : {false, true}) {
+    const Case c{"lbfgs", true, multinomial, 0.0, true, true};
+    auto obj = objective(comm, c);
+    const Index n = obj->dim();
+    const Vec x = Vec::LinSpaced(n, -0.4, 0.7), v = Vec::LinSpaced(n, 0.3, -0.2);
+    Vec diag;
+    const Point p = obj->evaluate_with_diagonal(x, diag);
+    Vec hv;
+    obj->hessian_at(p)->apply(v, hv);
+    const auto [f_line, slope] = obj->line(p, v)->eval(0.25);
+    const Point q = obj->line(p, v)->point(0.25);
+    {
+      PartitionedObjective part(*obj, comm);
+      const Vec xs = part.slice(x), vs = part.slice(v);
+      Vec diag_s;
+      const Point ps = part.evaluate_with_diagonal(xs, diag_s);
+      EXPECT_NEAR(ps.f, p.f, 1e-12 * std::abs(p.f));
+      EXPECT_NEAR(obj->loss_part(ps), obj->loss_part(p), 1e-12);
+      expect_close(part.gather(ps.g), p.g, "gradient");
+      expect_close(part.gather(diag_s), diag, "diagonal");
+      Vec hv_s;
+      part.hessian_at(ps)->apply(vs, hv_s);
+      expect_close(part.gather(hv_s), hv, "Hessian product");
+      const auto [f_line_s, slope_s] = part.line(ps, vs)->eval(0.25);
+      EXPECT_NEAR(f_line_s, f_line, 1e-12 * std::abs(f_line));
+      EXPECT_NEAR(slope_s, slope, 1e-12 * std::max(1.0, std::abs(slope)));
+      const Point qs = part.line(ps, vs)->point(0.25);
+      expect_close(part.gather(qs.x), q.x, "point on the line");
+      expect_close(part.gather(qs.g), q.g, "gradient on the line");
+    }
+    const Point again = obj->evaluate(x);
+    EXPECT_EQ(again.f, p.f);
+    EXPECT_EQ(again.g, p.g);
+  }
+}
 
 }  // namespace
 }  // namespace logreg

@@ -64,13 +64,15 @@ int run(Communicator& comm, const CliOptions& cli) {
 // Vectors of length d (8 MB each at d = 10⁶) are allocated and freed several times per
 // iteration. Above glibc's mmap threshold each one was mapped anew and unmapped on free, so
 // every allocation faulted in its pages again (~2000 page faults and page clears per vector).
-// Keeping allocations below 64 MiB in the heap, and not trimming the heap at once, lets them be
-// reused. Measured, 1 rank, 2000 × 10⁶ CSR (2·10⁵ non-zeros), gd, 100 iterations: train
-// 1.79 → 1.17 s. Shards (larger) are still mapped and unmapped; peak RSS of 1M × 100 dense on
-// 2 ranks: 425 → 424 MB.
+// Keeping allocations below 256 MiB in the heap (d up to 3·10⁷ doubles), and not trimming the
+// heap at once, lets them be reused. Measured, 1 rank, 2000 × 10⁶ CSR (2·10⁵ non-zeros), gd,
+// 100 iterations: train 1.79 → 1.17 s (with 64 MiB). At d = 10⁷ (80 MB vectors) a fresh
+// allocation and clearing cost 66 ms here against 3.2 ms reused (scripts/bench/
+// partitioned_update.sh measures the effect on a run). Larger blocks (shards) are still mapped
+// and unmapped.
 void keep_freed_vectors_mapped() {
 #if defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
 }

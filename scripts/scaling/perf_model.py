@@ -39,15 +39,18 @@ of --node-bw (default 100 GB/s, ASSUMED): a node's pass takes max(n·(a + d·b)/
 its allreduce adds an intra-node stage over k ranks with this machine's α, β.
 
 Partitioned solver state (solver.state: partitioned, README "Partitioned solver state"): each
-rank updates only its 1/P slice of the solver's vectors, so the serial part becomes
-c·d·(s + (1 − s)/P), where s is the share of c that stays on full-length vectors (assembling x for
-the pass, the objective's full gradient buffers; --replicated-share, MEASURED from the update time
-of 1- and 2-rank runs in both modes), and each iteration adds the allgather of x (8·d bytes) and
-`--dots-per-iter` scalar allreduces for the solvers' dot products:
+rank updates only its 1/P slice of the solver's vectors and finishes only its slice of the
+gradient, so the serial part becomes c·d·(s + (1 − s)/P), where s is the share of c that stays on
+full-length vectors (the gradient sums a pass adds up and the θ it reads; --replicated-share,
+MEASURED from the update time of 1- and 2-rank partitioned runs: s = 2·u₂/u₁ − 1). Each
+evaluation reduce-scatters the gradient (8·d bytes), allgathers θ for the next pass (8·d bytes)
+and allreduces a few scalars (loss, intercept, penalty, stop flag); each iteration adds
+`--dots-per-iter` scalar allreduces for the solvers' dot products (L-BFGS: 3 sums and 2 maxima,
+and the line search's penalty terms and slope: 7):
 
-    T_part(P) = e · T_pass(n/P) + c·d·(s + (1−s)/P) + e · T_allreduce(P) + e · T_allgather(P)
-                + k · T_allreduce(P, 8 bytes)
-    T_allgather(P) = log2(P)·α + (P−1)/P · 8·d · β
+    T_part(P) = e · (T_pass(n/P) + T_reduce_scatter(P) + T_allgather(P) + T_allreduce(P, 8 B))
+                + c·d·(s + (1−s)/P) + k · T_allreduce(P, 8 B)
+    T_allgather(P) = T_reduce_scatter(P) = log2(P)·α + (P−1)/P · 8·d · β
 
 Not modelled: load imbalance, OS jitter (grows with P), network contention, data loading, and
 whether the problem fits in memory at small P (the 1-node times of the big cases are hypothetical).
@@ -115,7 +118,8 @@ class Model:
     def t_iter_partitioned(self, p, rows, d, nnz, dense, e, alpha, beta, share, dots):
         """Seconds per iteration on p nodes, one rank per node, with the solver state partitioned."""
         compute = self.t_pass(rows / p, d, nnz / p, dense)
-        comm = t_allreduce(p, 8.0 * (d + 3), alpha, beta) + t_allgather(p, 8.0 * d, alpha, beta)
+        # reduce-scatter of the gradient and allgather of θ: the same cost each
+        comm = 2.0 * t_allgather(p, 8.0 * d, alpha, beta) + t_allreduce(p, 8.0 * 4, alpha, beta)
         serial = self.c * d * (share + (1.0 - share) / p)
         return e * (compute + comm) + serial + dots * t_allreduce(p, 8.0, alpha, beta)
 
@@ -166,9 +170,33 @@ def fmt_t(t):
     return f"{t * 1e3:.3g} ms" if t < 1 else f"{t:.3g} s"
 
 
+def print_partitioned(m, a, e, alpha, beta, ps):
+    """The partitioned solver state against the replicated one, CSR 1e9 nnz, d = 1e6, strong."""
+    serial = Model(m.a, m.b_dense, m.b_csr, a.serial_c * 1e-9 if a.serial_c else m.c)
+    part = Model(m.a, m.b_dense, m.b_csr, a.partitioned_c * 1e-9 if a.partitioned_c else serial.c)
+    print(f"\n  Partitioned solver state (c = {part.c * 1e9:.1f} ns per feature on one rank, of which a share "
+          f"s = {a.replicated_share:.2f} stays on full-length vectors; replicated c = {serial.c * 1e9:.1f} ns; "
+          f"{a.dots_per_iter:g} scalar allreduces per iteration), CSR 1e9 nnz, d = 1e6, strong scaling, "
+          f"e = {e:.2f}, α = {alpha * 1e6:g} µs, 1/β = {1 / beta / 1e9:g} GB/s:")
+    rows, d, nnz = 10_000_000, 1_000_000, 1e9
+    t1 = part.t_iter_partitioned(1, rows, d, nnz, False, e, alpha, beta, a.replicated_share, a.dots_per_iter)
+    tr1 = serial.t_iter(1, rows, d, nnz, False, e, alpha, beta)
+    for p in ps:
+        tp = part.t_iter_partitioned(p, rows, d, nnz, False, e, alpha, beta, a.replicated_share,
+                                     a.dots_per_iter)
+        tr = serial.t_iter(p, rows, d, nnz, False, e, alpha, beta)
+        print(f"  {p:5d} nodes: partitioned {fmt_t(tp):>9} {100 * t1 / (p * tp):6.1f}%   "
+              f"replicated {fmt_t(tr):>9} {100 * tr1 / (p * tr):6.1f}%")
+    pm = ps[-1]
+    print(f"  at {pm} nodes, partitioned: pass {fmt_t(e * part.t_pass(rows / pm, d, nnz / pm, False))}, "
+          f"serial {fmt_t(part.c * d * (a.replicated_share + (1 - a.replicated_share) / pm))}, "
+          f"reduce-scatter + allgather {fmt_t(e * 2 * t_allgather(pm, 8.0 * d, alpha, beta))}, "
+          f"scalar reduces {fmt_t((e + a.dots_per_iter) * t_allreduce(pm, 8.0, alpha, beta))}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--csv", required=True, help="scaling.csv from run_scaling.sh")
+    ap.add_argument("--csv", help="scaling.csv from run_scaling.sh (required unless --fitted)")
     ap.add_argument("--calibration", help="calibration.csv from run_scaling.sh")
     ap.add_argument("--allreduce", help="allreduce.csv from allreduce_bench.c")
     ap.add_argument("--alpha", type=float, default=2e-6, help="cluster: allreduce latency per step, s (assumed)")
@@ -181,10 +209,27 @@ def main():
     ap.add_argument("--replicated-share", type=float, default=None,
                     help="partitioned state: share of the serial part c that stays on full-length "
                          "vectors (MEASURED, see the docstring); omit to skip the partitioned prediction")
-    ap.add_argument("--dots-per-iter", type=float, default=24,
+    ap.add_argument("--dots-per-iter", type=float, default=7,
                     help="partitioned state: scalar allreduces per iteration (the solvers' dot products)")
+    ap.add_argument("--serial-c", type=float, default=None,
+                    help="partitioned comparison: the solver's serial cost per feature per iteration on one "
+                         "rank, ns (MEASURED: scripts/bench/partitioned_update.sh); default: the calibrated c")
+    ap.add_argument("--partitioned-c", type=float, default=None,
+                    help="partitioned comparison: the same in the partitioned mode on one rank, ns (MEASURED); "
+                         "default: --serial-c")
+    ap.add_argument("--fitted", help="A,B_DENSE,B_CSR,C in ns: use these node costs (docs/scaling.md's table) "
+                                     "instead of calibrating from --csv, and print only the partitioned comparison")
     ap.add_argument("--png", help="write the efficiency-vs-nodes plot here")
     a = ap.parse_args()
+    if a.fitted:
+        if a.replicated_share is None:
+            sys.exit("perf_model: --fitted needs --replicated-share")
+        m = Model(*(float(v) * 1e-9 for v in a.fitted.split(",")))
+        ps = [2 ** k for k in range(int(math.log2(a.max_nodes)) + 1)]
+        print_partitioned(m, a, a.evals_per_iter or 1.0, a.alpha, a.beta, ps)
+        return
+    if not a.csv:
+        sys.exit("perf_model: --csv is required (or --fitted)")
 
     # ---------------- calibration (measured here) ----------------
     print("Calibration: 1-rank runs on this machine (fastest repeat) -- MEASURED")
@@ -284,17 +329,7 @@ def main():
               f"  (Amdahl limit of the serial part alone: speedup <= {m.t_iter(1, rows, d, nnz, dense, e, 0, 0) / ser:,.0f})")
 
     if a.replicated_share is not None:
-        print(f"\n  Partitioned solver state (share s = {a.replicated_share:.2f} of c stays replicated, "
-              f"{a.dots_per_iter:g} scalar allreduces per iteration), CSR 1e9 nnz, d = 1e6, strong scaling:")
-        rows, d, nnz = 10_000_000, 1_000_000, 1e9
-        t1 = m.t_iter_partitioned(1, rows, d, nnz, False, e, alpha, beta, a.replicated_share, a.dots_per_iter)
-        for p in ps:
-            tp = m.t_iter_partitioned(p, rows, d, nnz, False, e, alpha, beta, a.replicated_share,
-                                      a.dots_per_iter)
-            tr = m.t_iter(p, rows, d, nnz, False, e, alpha, beta)
-            tr1 = m.t_iter(1, rows, d, nnz, False, e, alpha, beta)
-            print(f"  {p:5d} nodes: partitioned {fmt_t(tp):>9} {100 * t1 / (p * tp):6.1f}%   "
-                  f"replicated {fmt_t(tr):>9} {100 * tr1 / (p * tr):6.1f}%")
+        print_partitioned(m, a, e, alpha, beta, ps)
 
     if a.png:
         import matplotlib

@@ -36,7 +36,7 @@ bool EarlyStopping::consider(const IterationReport& report, const EvalMetrics* s
     best_.score = score;
     best_.iteration = report.iteration;
     best_.since = 0;
-    best_.x = report.point->x;
+    best_.x = report.whole_x();
     best_.objective = report.objective;
     best_.val_logloss = scores->log_loss;
     best_.val_accuracy = scores->accuracy;

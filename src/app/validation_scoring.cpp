@@ -11,7 +11,7 @@ ValidationScorer::ValidationScorer(ModelEvaluator* set, const TrainingObjective&
 bool ValidationScorer::on_iteration(const IterationReport& report) {
   const bool due = logged_at(log_every_, report.iteration) || (every_iteration_ && log_every_ == 0);
   if (set_ && due) {
-    scores_ = *score(report.point->x);
+    scores_ = *score(report.whole_x());
     scored_iteration_ = report.iteration;
   }
   return true;

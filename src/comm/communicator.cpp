@@ -106,6 +106,19 @@ void MpiCommunicator::allgather(std::span<const double> mine, std::vector<double
                  impl_->comm);
 }
 
+void MpiCommunicator::allgather_into(std::span<const double> mine, std::span<double> all,
+                                     std::span<const int> counts) {
+  std::vector<int> displs(static_cast<size_t>(size_), 0);
+  for (int r = 1; r < size_; ++r) displs[r] = displs[r - 1] + counts[r - 1];
+  MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_DOUBLE, all.data(), counts.data(),
+                 displs.data(), MPI_DOUBLE, impl_->comm);
+}
+
+void MpiCommunicator::reduce_scatter_sum(std::span<const double> in, std::span<double> out,
+                                         std::span<const int> counts) {
+  MPI_Reduce_scatter(in.data(), out.data(), counts.data(), MPI_DOUBLE, MPI_SUM, impl_->comm);
+}
+
 void MpiCommunicator::gather_to_root(std::span<const double> mine, std::vector<double>& all) {
   int n = static_cast<int>(mine.size());
   std::vector<int> counts(rank_ == 0 ? size_ : 0), displs(rank_ == 0 ? size_ : 0);

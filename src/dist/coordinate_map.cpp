@@ -3,7 +3,26 @@
 // by a bit.
 #include "logreg/dist/coordinate_map.hpp"
 
+#include <algorithm>
+
 namespace logreg {
+
+namespace {
+
+// Calls weight(k, at, j, n) for each class k's run of weights inside [first, first + count) (at:
+// its offset in the range, j: its first feature, n: its length), then intercept(k, at) for each
+// intercept coordinate inside it.
+template <typename Weight, typename Intercept>
+void for_each_run(Index first, Index count, Index d, Index K, Weight weight, Intercept intercept) {
+  const Index end = first + count;
+  for (Index k = 0; k < K; ++k) {
+    const Index lo = std::max(first, k * d), hi = std::min(end, (k + 1) * d);
+    if (lo < hi) weight(k, lo - first, lo - k * d, hi - lo);
+  }
+  for (Index c = std::max(first, K * d); c < end; ++c) intercept(c - K * d, c - first);
+}
+
+}  // namespace
 
 CoordinateMap::CoordinateMap(Index features, Index classes, bool fit_intercept, Vec mean, Vec scale)
     : d_(features),
@@ -63,6 +82,58 @@ Vec CoordinateMap::solver_diagonal(const Vec& hdiag, const Vec& hsums, double l2
     dk.array() += l2;
     if (intercept_) diag[K_ * d + k] = hbb;
   }
+  return diag;
+}
+
+void CoordinateMap::to_model_range(Index first, ConstVecRef x, VecRef theta,
+                                   VecRef center_dots) const {
+  for_each_run(
+      first, x.size(), d_, K_,
+      [&](Index k, Index at, Index j, Index n) {
+        auto w = theta.segment(at, n);
+        w = scale_.size() ? Vec(x.segment(at, n).cwiseQuotient(scale_.segment(j, n)))
+                          : Vec(x.segment(at, n));
+        if (mean_.size()) center_dots[k] += mean_.segment(j, n).dot(w);
+      },
+      [&](Index k, Index at) {
+        (void)k;
+        theta[at] = x[at];
+      });
+}
+
+Vec CoordinateMap::pullback_range(Index first, Index n, ConstVecRef raw, double divisor) const {
+  Vec g(n);
+  for_each_run(
+      first, n, d_, K_,
+      [&](Index k, Index at, Index j, Index len) {
+        auto gk = g.segment(at, len);
+        const double rb = raw[K_ * d_ + k] / divisor;
+        gk = raw.segment(first + at, len) / divisor;
+        if (mean_.size()) gk -= mean_.segment(j, len) * rb;
+        if (scale_.size()) gk.array() /= scale_.segment(j, len).array();
+      },
+      [&](Index k, Index at) { g[at] = raw[K_ * d_ + k] / divisor; });
+  return g;
+}
+
+Vec CoordinateMap::solver_diagonal_range(Index first, Index n, ConstVecRef hdiag, ConstVecRef hsums,
+                                         double divisor, double l2) const {
+  Vec diag(n);
+  for_each_run(
+      first, n, d_, K_,
+      [&](Index k, Index at, Index j, Index len) {
+        const double hbb = hdiag[K_ * d_ + k] / divisor;
+        auto dk = diag.segment(at, len);
+        dk = hdiag.segment(first + at, len) / divisor;
+        if (mean_.size()) {
+          const auto mu = mean_.segment(j, len);
+          dk += -2.0 * mu.cwiseProduct(hsums.segment(first + at, len) / divisor) +
+                mu.cwiseAbs2() * hbb;
+        }
+        if (scale_.size()) dk.array() /= scale_.segment(j, len).array().square();
+        dk.array() += l2;
+      },
+      [&](Index k, Index at) { diag[at] = hdiag[K_ * d_ + k] / divisor; });
   return diag;
 }
 

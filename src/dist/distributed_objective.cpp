@@ -13,7 +13,7 @@ namespace logreg {
 
 namespace {
 
-struct MarginCache final : PointCache {
+struct MarginCache final : LossCache {
   explicit MarginCache(const std::shared_ptr<RowBuffers>& buffers)
       : z(buffers->take()), pool(buffers) {}
   ~MarginCache() override {
@@ -64,20 +64,21 @@ Point DistributedObjective::evaluate_pass(const Vec& x, Vec* diagonal) {
   const Index d = local_->features();
   const ReduceLayout layout({.raw = d + 1,
                              .loss = 1,
+                             .penalty = penalty_slots(),
                              .diagonal = diagonal ? d + 1 : 0,
                              .column_sums = diagonal && centered() ? d + 1 : 0});
   auto cache = std::make_shared<MarginCache>(buffers_);
+  const Vec theta = model_of(x);
   Vec buf = layout.buffer();
   auto raw = layout.raw.of(buf), hdiag = layout.diagonal.of(buf);
   auto hsums = layout.column_sums.of(buf);
   buf[layout.loss.at] = timed(stats_.compute_s, [&] {
-    return diagonal ? local_->loss_grad_curvature(to_model(x), cache->z, raw, hdiag, hsums)
-                    : local_->loss_grad(to_model(x), cache->z, raw);
+    return diagonal ? local_->loss_grad_curvature(theta, cache->z, raw, hdiag, hsums)
+                    : local_->loss_grad(theta, cache->z, raw);
   });
   ++stats_.evaluations;
-  reduce(buf);
-  Point p = point_from_sums(x, buf[layout.loss.at], raw, std::move(cache));
-  if (diagonal) *diagonal = solver_diagonal(hdiag / weight_sum_, hsums / weight_sum_);
+  Point p = reduce_to_point(x, buf, layout, std::move(cache));
+  if (diagonal) *diagonal = diagonal_from(buf, layout);
   return p;
 }
 
@@ -86,12 +87,16 @@ Point DistributedObjective::evaluate_pass(const Vec& x, Vec* diagonal) {
 class DistributedLine final : public LineFunction {
  public:
   DistributedLine(DistributedObjective& obj, const Point& from, const Vec& dir)
-      : obj_(obj), x0_(from.x), dir_(dir), raw_dir_(obj.to_model(dir)), z0_(margins_of(from)) {
-    // The penalty along the line is a quadratic in α: keep its three coefficients.
-    const Index d = obj.local_->features();
-    xx_ = from.x.head(d).squaredNorm();
-    xd_ = from.x.head(d).dot(dir.head(d));
-    dd_ = dir.head(d).squaredNorm();
+      : obj_(obj), x0_(from.x), dir_(dir), raw_dir_(obj.model_of(dir)), z0_(margins_of(from)) {
+    // The penalty along the line is a quadratic in α: keep its three coefficients (one reduce
+    // of the slices' parts when partitioned).
+    const Index w = obj.local_weights();
+    double dots[3] = {from.x.head(w).squaredNorm(), from.x.head(w).dot(dir.head(w)),
+                      dir.head(w).squaredNorm()};
+    obj.sum_parts(dots);
+    xx_ = dots[0];
+    xd_ = dots[1];
+    dd_ = dots[2];
   }
   ~DistributedLine() override { obj_.buffers_->give(std::move(zd_)); }
 
@@ -99,7 +104,7 @@ class DistributedLine final : public LineFunction {
     if (!have_zd_) {
       full_ = pass(alpha);
       full_alpha_ = alpha;
-      return {full_.f, full_.g.dot(dir_)};
+      return {full_.f, obj_.dot(full_.g, dir_)};
     }
     auto [loss, slope] =
         timed(obj_.stats_.compute_s, [&] { return obj_.local_->line_sums(z0_->z, zd_, alpha); });
@@ -143,13 +148,13 @@ class DistributedLine final : public LineFunction {
   // the raw gradient and returns the loss.
   template <typename Sums>
   Point reduced_point(double alpha, std::shared_ptr<MarginCache> cache, Sums sums) {
-    const ReduceLayout layout({.raw = obj_.local_->features() + 1, .loss = 1});
+    const ReduceLayout layout(
+        {.raw = obj_.local_->features() + 1, .loss = 1, .penalty = obj_.penalty_slots()});
     Vec buf = layout.buffer();
     auto raw = layout.raw.of(buf);
     buf[layout.loss.at] = timed(obj_.stats_.compute_s, [&] { return sums(cache->z, raw); });
     ++obj_.stats_.evaluations;
-    obj_.reduce(buf);
-    return obj_.point_from_sums(x0_ + alpha * dir_, buf[layout.loss.at], raw, std::move(cache));
+    return obj_.reduce_to_point(x0_ + alpha * dir_, buf, layout, std::move(cache));
   }
 
   DistributedObjective& obj_;

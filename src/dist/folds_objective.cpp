@@ -4,6 +4,7 @@
 #include "logreg/dist/folds_objective.hpp"
 
 #include <limits>
+#include <stdexcept>
 
 #include "logreg/core/evaluation.hpp"
 #include "logreg/core/logistic.hpp"
@@ -249,6 +250,10 @@ std::vector<double> FoldsObjective::fold_auc(const RowMatrix<double>& Z) {
         hist.segment(2 * k * kBins, kBins), hist.segment((2 * k + 1) * kBins, kBins), &bound);
   }
   return out;
+}
+
+void FoldsObjective::partition(bool on) {
+  if (on) throw std::logic_error("FoldsObjective: the fold-models' passes are not partitioned");
 }
 
 }  // namespace logreg

@@ -16,39 +16,42 @@ MultinomialObjective::MultinomialObjective(std::unique_ptr<LocalMultinomial> loc
 
 Point MultinomialObjective::evaluate(const Vec& x) {
   if (auto p = remembered(x)) return std::move(*p);
-  const ReduceLayout layout({.raw = local_->parameters(), .loss = 1});
+  const ReduceLayout layout({.raw = local_->parameters(), .loss = 1, .penalty = penalty_slots()});
+  const Vec theta = model_of(x);
   Vec buf = layout.buffer();
-  buf[layout.loss.at] = timed(stats_.compute_s, [&] {
-    return local_->loss_grad(to_model(x), layout.raw.of(buf), nullptr);
-  });
+  buf[layout.loss.at] = timed(
+      stats_.compute_s, [&] { return local_->loss_grad(theta, layout.raw.of(buf), nullptr); });
   ++stats_.evaluations;
-  reduce(buf);
-  return point_from_sums(x, buf[layout.loss.at], layout.raw.of(buf), nullptr);
+  return reduce_to_point(x, buf, layout, std::make_shared<LossCache>());
 }
 
 // One reduce for both passes: the gradient, the loss, diag(H) and (when centering) X̂ᵀDₖ.
 Point MultinomialObjective::evaluate_with_diagonal(const Vec& x, Vec& diagonal) {
   const Index n = local_->parameters();
-  const ReduceLayout layout(
-      {.raw = n, .loss = 1, .diagonal = n, .column_sums = centered() ? n : 0});
+  const ReduceLayout layout({.raw = n,
+                             .loss = 1,
+                             .penalty = penalty_slots(),
+                             .diagonal = n,
+                             .column_sums = centered() ? n : 0});
+  const Vec theta = model_of(x);
   Vec buf = layout.buffer();
   RowMatrix<double> P = std::move(spare_probabilities_);
   timed(stats_.compute_s, [&] {
-    buf[layout.loss.at] = local_->loss_grad(to_model(x), layout.raw.of(buf), &P);
+    buf[layout.loss.at] = local_->loss_grad(theta, layout.raw.of(buf), &P);
     local_->curvature(P, layout.diagonal.of(buf), layout.column_sums.of(buf));
   });
   spare_probabilities_ = std::move(P);
   ++stats_.evaluations;
-  reduce(buf);
-  diagonal = solver_diagonal(layout.diagonal.of(buf) / weight_sum_,
-                             layout.column_sums.of(buf) / weight_sum_);
-  return point_from_sums(x, buf[layout.loss.at], layout.raw.of(buf), nullptr);
+  Point p = reduce_to_point(x, buf, layout, std::make_shared<LossCache>());
+  diagonal = diagonal_from(buf, layout);
+  return p;
 }
 
 RowMatrix<double> MultinomialObjective::probabilities_at(const Vec& x) {
   RowMatrix<double> P = std::move(spare_probabilities_);
   Vec unused(local_->parameters());
-  timed(stats_.compute_s, [&] { local_->loss_grad(to_model(x), unused, &P); });
+  const Vec theta = model_of(x);
+  timed(stats_.compute_s, [&] { local_->loss_grad(theta, unused, &P); });
   return P;
 }
 

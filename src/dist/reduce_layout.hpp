@@ -2,6 +2,7 @@
 // evaluation, the stop flag included (README, "Design"). Private to src/dist.
 #pragma once
 
+#include <array>
 #include <functional>
 
 #include "logreg/comm/communicator.hpp"
@@ -20,14 +21,15 @@ struct ReduceLayout {
     auto of(const Vec& buf) const { return buf.segment(at, size); }
   };
   struct Sizes {
-    Index raw = 0, loss = 0, slope = 0, diagonal = 0, column_sums = 0;
+    Index raw = 0, loss = 0, slope = 0, penalty = 0, diagonal = 0, column_sums = 0;
   };
 
   explicit ReduceLayout(Sizes n)
       : raw{0, n.raw},
         loss{raw.at + raw.size, n.loss},
         slope{loss.at + loss.size, n.slope},
-        diagonal{slope.at + slope.size, n.diagonal},
+        penalty{slope.at + slope.size, n.penalty},
+        diagonal{penalty.at + penalty.size, n.diagonal},
         column_sums{diagonal.at + diagonal.size, n.column_sums},
         stop(column_sums.at + column_sums.size) {}
 
@@ -37,9 +39,14 @@ struct ReduceLayout {
   Part raw;          // d+1 in raw coordinates: the gradient [g_w; g_b], or H v
   Part loss;         // the loss sum
   Part slope;        // the line's slope sum
+  Part penalty;      // ‖x_W‖² of a partitioned point (each rank's slice adds its part)
   Part diagonal;     // diag(X̂ᵀDX̂)
   Part column_sums;  // X̂ᵀD
   Index stop;        // the stop flag, last (reduce())
+
+  // The parts in θ's layout (weights, then one intercept entry per class), and the scalars.
+  std::array<Part, 3> wide() const { return {raw, diagonal, column_sums}; }
+  Part scalars() const { return {loss.at, penalty.at + penalty.size - loss.at}; }
 };
 
 // Sums `buf` over the ranks, its last entry the stop flag's slot: set here from `stop` (polled

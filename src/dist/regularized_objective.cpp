@@ -129,14 +129,15 @@ std::optional<Point> RegularizedObjective::remembered(const Vec& x) const {
 }
 
 Point RegularizedObjective::point_from_sums(Vec x, double loss, ConstVecRef raw,
-                                            std::shared_ptr<const PointCache> cache) const {
+                                            std::shared_ptr<LossCache> cache) const {
   // Only on a path (set_penalty): a single fit never returns to a point, and the copies are O(d).
   if (remember_) last_sums_ = {x, raw, loss, cache};
   return make_point(std::move(x), loss, raw, std::move(cache));
 }
 
 Point RegularizedObjective::make_point(Vec x, double loss, ConstVecRef raw,
-                                       std::shared_ptr<const PointCache> cache) const {
+                                       std::shared_ptr<LossCache> cache) const {
+  cache->loss = loss / weight_sum_;
   Point p;
   p.x = std::move(x);
   p.f = loss / weight_sum_ + penalty(p.x);
@@ -155,9 +156,8 @@ Vec RegularizedObjective::reduced_diagonal(Index n,
   const ReduceLayout layout({.diagonal = n, .column_sums = centered() ? n : 0});
   Vec buf = layout.buffer();
   timed(stats_.compute_s, [&] { pass(layout.diagonal.of(buf), layout.column_sums.of(buf)); });
-  reduce(buf);
-  buf /= weight_sum_;
-  return solver_diagonal(layout.diagonal.of(buf), layout.column_sums.of(buf));
+  reduce(buf, layout);
+  return diagonal_from(buf, layout);
 }
 
 Vec RegularizedObjective::reduced_hessian_product(
@@ -165,12 +165,126 @@ Vec RegularizedObjective::reduced_hessian_product(
   const ReduceLayout layout({.raw = n});
   Vec buf = layout.buffer();
   auto hv = layout.raw.of(buf);
-  timed(stats_.compute_s, [&] { pass(to_model(v), hv); });
+  const Vec theta = model_of(v);
+  timed(stats_.compute_s, [&] { pass(theta, hv); });
   ++stats_.hessian_products;
-  reduce(buf);
-  Vec out = map_.pullback(hv / weight_sum_);
-  add_penalty_gradient(v, out);
+  reduce(buf, layout);
+  if (!slice_) {
+    Vec out = map_.pullback(hv / weight_sum_);
+    add_penalty_gradient(v, out);
+    return out;
+  }
+  Vec out = map_.pullback_range(slice_->first, slice_->count, hv, weight_sum_);
+  out.head(slice_->weights) += params_.l2 * v.head(slice_->weights);
   return out;
+}
+
+double RegularizedObjective::loss_part(const Point& p) const {
+  if (const auto* c = dynamic_cast<const LossCache*>(p.cache.get())) return c->loss;
+  return p.f - penalty(p.x);
+}
+
+void RegularizedObjective::partition(bool on) {
+  slice_.reset();
+  if (!on) return;
+  const Index n = dim(), W = map_.weights(), P = comm_.size();
+  Slice s;
+  for (Index r = 0; r < P; ++r) {
+    const Index first = r * n / P, end = (r + 1) * n / P;
+    s.counts.push_back(static_cast<int>(end - first));
+    s.weight_counts.push_back(static_cast<int>(std::max<Index>(0, std::min(end, W) - first)));
+    if (r == comm_.rank()) {
+      s.first = first;
+      s.count = end - first;
+      s.weights = s.weight_counts.back();
+    }
+  }
+  slice_ = std::move(s);
+}
+
+void RegularizedObjective::sum_parts(std::span<double> parts) const {
+  if (slice_) timed(stats_.comm_s, [&] { comm_.allreduce_sum(parts); });
+}
+
+void RegularizedObjective::max_parts(std::span<double> parts) const {
+  if (slice_) timed(stats_.comm_s, [&] { comm_.allreduce_max(parts); });
+}
+
+Vec RegularizedObjective::model_of(const Vec& x) {
+  if (!slice_) return to_model(x);
+  const Index K = map_.classes();
+  Vec theta(K * (map_.features() + 1)), mine(slice_->count), dots = Vec::Zero(K);
+  map_.to_model_range(slice_->first, x, mine, dots);
+  timed(stats_.comm_s, [&] {
+    comm_.allgather_into({mine.data(), static_cast<size_t>(mine.size())},
+                         {theta.data(), static_cast<size_t>(dim())}, slice_->counts);
+  });
+  if (!params_.fit_intercept) theta.tail(K).setZero();
+  if (centered()) {
+    sum_parts({dots.data(), static_cast<size_t>(K)});
+    theta.tail(K) -= dots;
+  }
+  return theta;
+}
+
+void RegularizedObjective::reduce(Vec& buf, const ReduceLayout& layout) {
+  if (!slice_) return reduce(buf);
+  const Index W = map_.weights(), K = map_.classes();
+  // The small reduce: each wide part's K intercept entries, the scalars, the stop flag.
+  std::vector<ReduceLayout::Part> wide;
+  for (const auto& part : layout.wide()) {
+    if (part.size > 0) wide.push_back(part);
+  }
+  const auto scalars = layout.scalars();
+  Vec small(static_cast<Index>(wide.size()) * K + scalars.size + 1);
+  Vec mine(slice_->weights);
+  Index at = 0;
+  for (const auto& part : wide) {
+    timed(stats_.comm_s, [&] {
+      comm_.reduce_scatter_sum({buf.data() + part.at, static_cast<size_t>(W)},
+                               {mine.data(), static_cast<size_t>(mine.size())},
+                               slice_->weight_counts);
+    });
+    buf.segment(part.at + slice_->first, mine.size()) = mine;
+    small.segment(at, K) = buf.segment(part.at + W, K);
+    at += K;
+  }
+  small.segment(at, scalars.size) = scalars.of(buf);
+  if (reduce_with_stop_flag(comm_, small, stop_source_, stats_.comm_s)) interrupted_ = true;
+  at = 0;
+  for (const auto& part : wide) {
+    buf.segment(part.at + W, K) = small.segment(at, K);
+    at += K;
+  }
+  scalars.of(buf) = small.segment(at, scalars.size);
+}
+
+Point RegularizedObjective::reduce_to_point(Vec x, Vec& buf, const ReduceLayout& layout,
+                                            std::shared_ptr<LossCache> cache) {
+  if (!slice_) {
+    reduce(buf);
+    return point_from_sums(std::move(x), buf[layout.loss.at], layout.raw.of(buf), std::move(cache));
+  }
+  buf[layout.penalty.at] = x.head(slice_->weights).squaredNorm();
+  reduce(buf, layout);
+  const double loss = buf[layout.loss.at];
+  cache->loss = loss / weight_sum_;
+  Point p;
+  p.f = loss / weight_sum_ + 0.5 * params_.l2 * buf[layout.penalty.at];
+  p.g = map_.pullback_range(slice_->first, slice_->count, layout.raw.of(buf), weight_sum_);
+  p.g.head(slice_->weights) += params_.l2 * x.head(slice_->weights);
+  p.x = std::move(x);
+  p.cache = std::move(cache);
+  return p;
+}
+
+Vec RegularizedObjective::diagonal_from(const Vec& buf, const ReduceLayout& layout) const {
+  if (!slice_) {
+    return solver_diagonal(layout.diagonal.of(buf) / weight_sum_,
+                           layout.column_sums.of(buf) / weight_sum_);
+  }
+  return map_.solver_diagonal_range(slice_->first, slice_->count, layout.diagonal.of(buf),
+                                    layout.column_sums.of(buf), weight_sum_, params_.l2);
 }
 
 }  // namespace logreg

@@ -2,7 +2,8 @@
 # solver.state (README, "Partitioned solver state"): a sparse problem with many features trained
 # with the solver state partitioned and replicated on 2 ranks gives the same model within 1e-10;
 # the metrics summary's solver_state_mb halves; a partitioned checkpoint resumes replicated on
-# another rank count; a bad value is refused naming the key.
+# another rank count; with a validation set and early stopping both modes score and stop alike;
+# a bad value is refused naming the key.
 source "$(dirname "$0")/lib.sh"
 
 "$LOGREG_DATA" synth train.h5 --rows 3000 --features 200000 --density 0.001 --seed 5 > /dev/null
@@ -53,6 +54,22 @@ run 3 p.yaml --set solver.state=replicated --set checkpoint.path=ck/c.h5 \
 [ "$RC" -eq 0 ] || fail "resumed: $ERR"
 grep -q "resuming from ck/c.h5 at iteration 15" out.txt || fail "did not resume: $OUT"
 compare_models out/resumed.h5 out/rep.h5 1e-10
+
+# With a validation set the observers gather the whole x when they score it: the same
+# validation log-loss lines and the same early-stopping choice in both modes, on 3 ranks (the
+# training rows themselves, so the score improves and the best point is not the start).
+for state in replicated partitioned; do
+  run 3 p.yaml --set solver.state=$state --set data.validation=train.h5 --set output.log_every=3 \
+    --set early_stopping.metric=val_logloss --set early_stopping.patience=2 \
+    --set output.model=out/val_$state.h5 \
+    --set output.metrics=out/val_$state.jsonl
+  [ "$RC" -eq 0 ] || fail "validation, $state: $ERR"
+  grep -o "val: logloss [0-9.]*" out.txt > "val_$state.txt"
+  [ -s "val_$state.txt" ] || fail "no validation lines, $state: $OUT"
+done
+cmp -s val_replicated.txt val_partitioned.txt ||
+  fail "the validation scores differ: $(paste val_replicated.txt val_partitioned.txt)"
+compare_models out/val_partitioned.h5 out/val_replicated.h5 1e-10
 
 expect_error 2 2 "solver.state" p.yaml --set solver.state=sharded
 echo "$LAST_MESSAGE" | grep -q "partitioned" || fail "the refusal does not list the values: $LAST_MESSAGE"

@@ -205,7 +205,9 @@ TEST(Toy, OwlqnFindsTheSoftThreshold) {
 
 // The toy seen through Objective's reduction hooks (sum_parts, max_parts), which only count
 // their calls here and leave the values alone: a partitioned objective's reduces would go there.
-// With `partitioned`, it says so (Objective::partitioned): L-BFGS then batches its reduces.
+// With `partitioned`, it says so (Objective::partitioned): L-BFGS then batches its reduces. The
+// line search is the toy's own: a partitioned objective's line reduces its slope itself, and
+// what is counted here are the solver's reduces.
 class Counting final : public Objective {
  public:
   explicit Counting(Objective& inner, bool partitioned = false)
@@ -213,6 +215,10 @@ class Counting final : public Objective {
   Index dim() const override { return inner_.dim(); }
   const Vec& l1_weights() const override { return inner_.l1_weights(); }
   Point evaluate(const Vec& x) override { return inner_.evaluate(x); }
+  using Objective::line;
+  std::unique_ptr<LineFunction> line(const Point& from, const Vec& direction) override {
+    return inner_.line(from, direction);
+  }
   std::unique_ptr<HessianOperator> hessian_at(const Point& at) override {
     return inner_.hessian_at(at);
   }

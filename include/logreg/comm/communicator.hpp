@@ -2,6 +2,7 @@
 // global communicator. SerialCommunicator lets most of the code run and be tested without MPI.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <span>
@@ -31,6 +32,14 @@ class Communicator {
   // Gathers one block of doubles per rank onto every rank (variable lengths).
   virtual void allgather(std::span<const double> mine, std::vector<double>& all,
                          std::vector<int>& counts) = 0;
+  // The same with the lengths known on every rank (counts[r] from rank r; mine is counts[rank()]
+  // long): the blocks in rank order into `all`, Σ counts long, without exchanging the lengths.
+  virtual void allgather_into(std::span<const double> mine, std::span<double> all,
+                              std::span<const int> counts) = 0;
+  // Sums `in` (Σ counts long, the same layout on every rank) over the ranks and leaves block r of
+  // the sum (counts[r] entries, after the blocks of the ranks before it) in `out` on rank r.
+  virtual void reduce_scatter_sum(std::span<const double> in, std::span<double> out,
+                                  std::span<const int> counts) = 0;
   // Gathers one block of doubles per rank onto rank 0, in rank order (`all` is left empty on
   // the other ranks).
   virtual void gather_to_root(std::span<const double> mine, std::vector<double>& all) = 0;
@@ -54,6 +63,14 @@ class SerialCommunicator final : public Communicator {
   void broadcast(std::string&, int) override {}
   void allgather(std::span<const double> mine, std::vector<double>& all,
                  std::vector<int>& counts) override;
+  void allgather_into(std::span<const double> mine, std::span<double> all,
+                      std::span<const int>) override {
+    std::copy(mine.begin(), mine.end(), all.begin());
+  }
+  void reduce_scatter_sum(std::span<const double> in, std::span<double> out,
+                          std::span<const int>) override {
+    std::copy(in.begin(), in.end(), out.begin());
+  }
   void gather_to_root(std::span<const double> mine, std::vector<double>& all) override {
     all.assign(mine.begin(), mine.end());
   }
@@ -78,6 +95,10 @@ class MpiCommunicator final : public Communicator {
   void broadcast(std::string& text, int root) override;
   void allgather(std::span<const double> mine, std::vector<double>& all,
                  std::vector<int>& counts) override;
+  void allgather_into(std::span<const double> mine, std::span<double> all,
+                      std::span<const int> counts) override;
+  void reduce_scatter_sum(std::span<const double> in, std::span<double> out,
+                          std::span<const int> counts) override;
   void gather_to_root(std::span<const double> mine, std::vector<double>& all) override;
   void barrier() override;
   [[noreturn]] void abort(int code) override;

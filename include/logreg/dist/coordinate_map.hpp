@@ -32,6 +32,19 @@ class CoordinateMap {
   // each; the sums are read only when centering): diag_kj = (H_jj − 2μ_j H_jb + μ_j² H_bb)/σ_j².
   Vec solver_diagonal(const Vec& hdiag, const Vec& hsums, double l2) const;
 
+  // The same on a range [first, first + x.size()) of solver coordinates: a rank's slice of a
+  // partitioned state (README, "Partitioned solver state"), entry by entry as above.
+  // θ at the range's positions: w/σ on weights, x_b on intercepts; the centering −μ·w_k is the
+  // caller's to finish, with this range's part of μ·w_k added to `center_dots` (K entries).
+  void to_model_range(Index first, ConstVecRef x, VecRef theta, VecRef center_dots) const;
+  // The sums are full-length in θ's layout but read only at the range's weights and the K
+  // intercept entries, each divided by `divisor` (the weight sum S) first.
+  Vec pullback_range(Index first, Index n, ConstVecRef raw, double divisor) const;
+  Vec solver_diagonal_range(Index first, Index n, ConstVecRef hdiag, ConstVecRef hsums,
+                            double divisor, double l2) const;
+  Index features() const { return d_; }
+  Index classes() const { return K_; }
+
  private:
   Index d_ = 0, K_ = 1;
   bool intercept_ = true;

@@ -29,6 +29,9 @@ class FoldsObjective final : public RegularizedObjective {
   const Shard& shard() const override { return local_->shard(); }
   // The mean of the fold-models' losses (without penalty).
   double loss_part(const Point& p) const override;
+  // Its passes are whole-vector only: cross-validation keeps the solver state replicated (README,
+  // "Partitioned solver state"; the configuration refuses the combination). std::logic_error.
+  void partition(bool on) override;
 
   int folds() const { return local_->folds(); }
   // Coordinate j belongs to fold-model j / d (weights) or j − K·d (intercepts).

@@ -49,6 +49,11 @@ class TrainingObjective : public Objective {
   virtual const Shard& shard() const = 0;
   // How many solver coordinates are intercepts (the last ones of x): 0 without an intercept.
   virtual Index intercepts() const = 0;
+  // The coordinates partitioned across ranks or whole again (README, "Partitioned solver
+  // state"; regularized_objective.hpp says what changes), and this rank's slice of them.
+  virtual void partition(bool on) = 0;
+  virtual Index slice_first() const = 0;
+  virtual Index slice_count() const = 0;
 };
 
 }  // namespace logreg

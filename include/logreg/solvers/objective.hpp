@@ -133,7 +133,7 @@ class EvaluatingLine final : public LineFunction {
   std::pair<double, double> eval(double alpha) override {
     last_ = objective_.evaluate(from_.x + alpha * direction_);
     last_alpha_ = alpha;
-    return {last_.f, last_.g.dot(direction_)};
+    return {last_.f, objective_.dot(last_.g, direction_)};
   }
   Point point(double alpha) override {
     if (alpha == last_alpha_) {

@@ -56,6 +56,10 @@ struct IterationReport {
   double step = 0.0;       // accepted step length α
   const Point* point = nullptr;
   std::function<SolverState()> state;  // snapshot on demand (copies history)
+  // With a partitioned solver state (README, "Partitioned solver state") point->x is this rank's
+  // slice: this gathers the whole x, collectively (take it on every rank alike). Empty otherwise.
+  std::function<Vec()> gather_x;
+  Vec whole_x() const { return gather_x ? gather_x() : point->x; }
 };
 
 // Called on every rank after each iteration with identical arguments; returning false stops the
