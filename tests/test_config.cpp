@@ -139,6 +139,31 @@ TEST(Config, BadOverrides) {
             std::string::npos);
 }
 
+// README, "Configuration": relative paths of the file and the defaults are relative to the
+// config's directory, those of --set to the working directory; absolute ones stay.
+TEST(Config, RelativePathsFollowTheConfigFile) {
+  const char* yaml =
+      "data:\n  train: [../d/a_*.h5, /abs/b.h5]\n  validation: v.h5\n  weights: w\n"
+      "model:\n  init: m0.h5\noutput:\n  metrics: null\n  path: p.csv\n  plots: plots/p\n"
+      "path:\n  n: 3\n";
+  Config c = parse_config(yaml, "cfgs/run.yaml", {"data.test=t.h5"}, "cfgs");
+  EXPECT_EQ(c.data.train, (std::vector<std::string>{"cfgs/../d/a_*.h5", "/abs/b.h5"}));
+  EXPECT_EQ(c.data.validation, std::vector<std::string>{"cfgs/v.h5"});
+  EXPECT_EQ(c.data.test, std::vector<std::string>{"t.h5"});  // --set: the working directory
+  EXPECT_EQ(c.data.weights, "w");                            // a dataset name, not a path
+  EXPECT_EQ(c.model.init, "cfgs/m0.h5");
+  EXPECT_EQ(c.output.model, "cfgs/out/model.h5");  // the default, as if written in the file
+  EXPECT_TRUE(c.output.metrics.empty());
+  EXPECT_EQ(c.output.path, "cfgs/p.csv");
+  EXPECT_EQ(c.output.plots, "cfgs/plots/p");
+  Config here = parse_config(yaml, "run.yaml", {}, "");
+  EXPECT_EQ(here.output.model, "out/model.h5");
+  Config ck = parse_config("data: {train: a.h5}\ncheckpoint: {path: c.h5}\n", "x/r.yaml",
+                           {"output.model=m.h5"}, "x");
+  EXPECT_EQ(ck.checkpoint.path, "x/c.h5");
+  EXPECT_EQ(ck.output.model, "m.h5");
+}
+
 TEST(Cli, ParsesTrainingAndPredictForms) {
   const char* train[] = {"logreg_dist", "cfg.yaml", "--set", "a.b=1", "--set", "c.d=2", "--check"};
   CliOptions o = parse_cli(7, train);

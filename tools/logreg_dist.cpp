@@ -4,12 +4,14 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "logreg/app/cli.hpp"
 #include "logreg/app/config.hpp"
+#include "logreg/app/config_paths.hpp"
 #include "logreg/app/predict.hpp"
 #include "logreg/app/signals.hpp"
 #include "logreg/app/train.hpp"
@@ -46,7 +48,10 @@ Config load_config(Communicator& comm, const CliOptions& cli) {
   });
   comm.broadcast(text, 0);
   Config config;
-  collectively(comm, [&] { config = parse_config(text, cli.config_path, cli.overrides); });
+  collectively(comm, [&] {
+    config = parse_config(text, cli.config_path, cli.overrides,
+                          std::filesystem::path(cli.config_path).parent_path().string());
+  });
   return config;
 }
 
@@ -54,6 +59,7 @@ int run(Communicator& comm, const CliOptions& cli) {
   if (cli.mode == CliOptions::Mode::Predict) return run_predict(comm, cli, std::cout);
   Config config = load_config(comm, cli);
   if (cli.print_config) {
+    make_config_paths_absolute(config);  // the printed config runs from any directory
     if (comm.is_root()) std::cout << to_yaml(config) << std::flush;
     return kExitOk;
   }

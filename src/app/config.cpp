@@ -6,7 +6,9 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 
+#include "logreg/app/config_paths.hpp"
 #include "logreg/errors.hpp"
 #include "yaml_values.hpp"
 
@@ -296,7 +298,7 @@ const char* to_string(CvRule rule) { return kCvRules.name(rule); }
 const char* to_string(SolverStateMode mode) { return kStateModes.name(mode); }
 
 Config parse_config(const std::string& yaml_text, const std::string& source,
-                    const std::vector<std::string>& overrides) {
+                    const std::vector<std::string>& overrides, const std::string& config_dir) {
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
@@ -326,6 +328,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source,
       values[key] = kv.second;
     }
   }
+  std::set<std::string> from_command_line;
   for (const std::string& ov : overrides) {
     const size_t eq = ov.find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -333,6 +336,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source,
     }
     const std::string key = ov.substr(0, eq);
     if (!find_field(key)) throw ConfigError("--set: unknown key '" + key + "'" + suggestion(key));
+    from_command_line.insert(key);
     try {
       values[key] = YAML::Load(ov.substr(eq + 1));
     } catch (const YAML::Exception& e) {
@@ -344,6 +348,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source,
   // A path section with neither a list nor path.n: the default log-spaced path (path.n: 0 is off).
   const bool path_keys = values.lower_bound("path.") != values.lower_bound("path/");
   if (path_keys && !values.count("path.n") && !config.path.enabled()) config.path.n = 20;
+  resolve_config_paths(config, config_dir, from_command_line);
   config.validate();
   return config;
 }

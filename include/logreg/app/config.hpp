@@ -128,9 +128,12 @@ struct Config {
 };
 
 // Parses YAML text (`source` names it in messages), applies "key=value" overrides (dotted keys,
-// values parsed as YAML scalars), fills defaults and validates.
+// values parsed as YAML scalars), fills defaults and validates. Relative paths of the text and
+// the defaults are taken relative to `config_dir` (the config file's directory, "" = the working
+// directory), those of the overrides relative to the working directory (README, "Configuration").
 Config parse_config(const std::string& yaml_text, const std::string& source,
-                    const std::vector<std::string>& overrides = {});
+                    const std::vector<std::string>& overrides = {},
+                    const std::string& config_dir = "");
 
 // Fully resolved config as YAML (defaults filled in); parse_config(to_yaml(c)) == c.
 std::string to_yaml(const Config& config);
