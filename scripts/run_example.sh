@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, generates the example data and trains on it with 8 ranks.
+# Installs what is missing, builds the two tools (not the tests or benchmarks), generates the
+# example data and trains on it with 8 ranks.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-install_missing_packages
-build_project
+install_missing_packages "${LOGREG_TOOL_PACKAGES[@]}"
+build_tools
 mpi_environment
 cd "$LOGREG_ROOT"
 if [ ! -f data/example/train_3.h5 ]; then
