@@ -70,6 +70,12 @@ assert all(v >= 1000 for v in e[9:]) and all(v < 1000 for v in e[:9]), e
 assert h5py.File("ck/ck.h5").attrs["elapsed_s"] >= e[-1] - 1e-9
 print("ok: elapsed_s monotone across the resume:", [round(v, 4) for v in e[7:11]])
 PY
+# A non-finite elapsed_s is a damaged checkpoint (exit 1).
+cp ck/ck.h5 ck_good.h5
+"$PY" -c 'import h5py; h5py.File("ck/ck.h5", "r+").attrs["elapsed_s"] = float("nan")'
+expect_error 2 1 "ck/ck.h5: elapsed_s is " run.yaml --set solver.max_iter=15
+grep -q "a damaged or foreign checkpoint" err.txt || fail "damaged elapsed_s: $ERR"
+mv ck_good.h5 ck/ck.h5
 # A checkpoint without elapsed_s (written before it existed) resumes from 0.
 "$PY" -c 'import h5py; del h5py.File("ck/ck.h5", "r+").attrs["elapsed_s"]'
 run 1 run.yaml --set solver.max_iter=16
