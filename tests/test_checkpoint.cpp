@@ -99,6 +99,23 @@ TEST(Checkpoint, EachFieldIsItsOwnDatasetOrAttribute) {
   EXPECT_EQ(h5::read_vector(f, "best/x"), std::vector<double>(5, 1.0));
 }
 
+// README, "Batch jobs": elapsed_s, the training seconds so far, is a root attribute; a checkpoint
+// written before it existed reads as 0.
+TEST(Checkpoint, ElapsedSecondsRoundTripAndDefaultToZero) {
+  test::TempDir dir("ckpt_elapsed");
+  const std::string path = dir.file("c.h5");
+  Checkpoint c = sample(3);
+  c.elapsed_s = 1234.5;
+  write_checkpoint(path, c);
+  EXPECT_EQ(read_checkpoint(path)->elapsed_s, 1234.5);
+  {
+    h5::File f(path, h5::File::Mode::ReadWrite);
+    EXPECT_EQ(f.read_double_attribute("/", "elapsed_s"), 1234.5);
+    H5Adelete_by_name(f.id(), "/", "elapsed_s", H5P_DEFAULT);
+  }
+  EXPECT_EQ(read_checkpoint(path)->elapsed_s, 0.0);
+}
+
 // A checkpoint as format 1 wrote it: solver vectors history/0, history/1, … with their count,
 // solver scalars in one array, and the best point's numbers in one array best/values.
 void write_format1(const std::string& path, const std::string& solver,

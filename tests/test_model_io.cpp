@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -326,6 +327,74 @@ TEST(ModelIo, StringListAttributesOfEitherKindAreRead) {
   EXPECT_EQ(f.read_string_list_attribute("/", "one"), std::vector<std::string>{"alone"});
   f.write_attribute("/", "number", 1.5);
   EXPECT_THROW(f.read_string_list_attribute("/", "number"), DataError);
+}
+
+// README, "Outputs": scalars as scalar dataspaces, strings as variable-length UTF-8 scalars, the
+// training files as three parallel attributes; a fingerprint of the ends of a file and its size.
+TEST(ModelIo, ScalarAttributesAndDataFilesRoundTrip) {
+  test::TempDir dir("model_provenance");
+  {
+    std::ofstream(dir.file("small.txt"), std::ios::binary) << "hello\n";
+    std::ofstream big(dir.file("big.bin"), std::ios::binary);
+    for (size_t i = 0; i < 3 * (size_t{1} << 20) + 5; ++i)
+      big.put(static_cast<char>((i * 7 + 3) % 251));
+  }
+  const DataFileRecord small = describe_data_file(dir.file("small.txt"));
+  EXPECT_EQ(small.bytes, 6);
+  EXPECT_EQ(small.fingerprint, "7e677548fac39155");  // FNV-1a 64 of "hello\n" and 6 (LE)
+  EXPECT_EQ(describe_data_file(dir.file("big.bin")).fingerprint, "5cfc80515ef0ccc8");
+  const DataFileRecord missing = describe_data_file(dir.file("none.h5"));
+  EXPECT_EQ(missing.bytes, -1);
+  EXPECT_EQ(missing.fingerprint, "");
+
+  ModelRecord m = fit_attributes();
+  m.coef = Vec::LinSpaced(3, -1.0, 1.0);
+  m.n_features = 3;
+  m.strings["config"] = "data:\n  train: t.h5\n";
+  m.data_files = {small, missing};
+  write_model(dir.file("m.h5"), m);
+  h5::File f(dir.file("m.h5"), h5::File::Mode::ReadOnly);
+  for (const char* name : {"iterations", "converged", "n_samples", "n_features", "objective"}) {
+    h5::Handle a(H5Aopen_by_name(f.id(), "/", name, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+    h5::Handle space(H5Aget_space(a.get()), H5Sclose);
+    EXPECT_EQ(H5Sget_simple_extent_type(space.get()), H5S_SCALAR) << name;
+  }
+  for (const char* name : {"solver", "stop_reason", "kernels", "config"}) {
+    h5::Handle a(H5Aopen_by_name(f.id(), "/", name, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+    h5::Handle type(H5Aget_type(a.get()), H5Tclose);
+    EXPECT_GT(H5Tis_variable_str(type.get()), 0) << name;
+    EXPECT_EQ(H5Tget_cset(type.get()), H5T_CSET_UTF8) << name;
+  }
+  EXPECT_EQ(f.read_string_attribute("/", "config"), "data:\n  train: t.h5\n");
+  const ModelRecord r = read_model(dir.file("m.h5"));
+  EXPECT_EQ(r.iterations, 17);
+  EXPECT_EQ(r.stop_reason, "gradient tolerance");
+  ASSERT_EQ(r.data_files.size(), 2u);
+  EXPECT_EQ(r.data_files[0].path, small.path);
+  EXPECT_EQ(r.data_files[0].bytes, 6);
+  EXPECT_EQ(r.data_files[0].fingerprint, small.fingerprint);
+  EXPECT_EQ(r.data_files[1].bytes, -1);
+}
+
+// Models written before: one-element integer arrays and fixed-length strings.
+TEST(ModelIo, OlderAttributeLayoutsAreRead) {
+  test::TempDir dir("model_old");
+  {
+    h5::File f(dir.file("old.h5"), h5::File::Mode::Truncate);
+    const Vec coef = Vec::Ones(2);
+    h5::write_vector(f, "coef", coef.data(), 2);
+    h5::write_scalar(f, "intercept", 0.5);
+    f.write_attribute("/", "iterations", std::vector<int64_t>{9});
+    f.write_attribute("/", "converged", std::vector<int64_t>{1});
+    f.write_attribute("/", "n_samples", std::vector<int64_t>{40});
+    f.write_attribute("/", "solver", std::string("gd"));
+  }
+  const ModelRecord r = read_model(dir.file("old.h5"));
+  EXPECT_EQ(r.iterations, 9);
+  EXPECT_TRUE(r.converged);
+  EXPECT_EQ(r.n_samples, 40);
+  EXPECT_EQ(r.solver, "gd");
+  EXPECT_TRUE(r.data_files.empty());
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // log, periodic checkpoints) and the chain that runs them, each on its own.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -223,7 +224,7 @@ TEST(Observers, IterationLogWritesLoggedIterationsAndTheEnd) {
   {
     MetricsSink metrics(true, dir.file("m.jsonl"));
     ValidationScorer scorer(pb.validation.get(), *pb.objective, 2, false);
-    IterationLog log(out, metrics, *pb.objective, scorer, 2, true);
+    IterationLog log(out, metrics, *pb.objective, scorer, 2, true, RunClock{10, 0, 100.0});
     const Point p = pb.point(0.1);
     for (int it = 1; it <= 5; ++it) {
       scorer.on_iteration(report(it, p));
@@ -239,9 +240,12 @@ TEST(Observers, IterationLogWritesLoggedIterationsAndTheEnd) {
   }
   const std::vector<std::string> console = lines_of(out.str());
   ASSERT_EQ(console.size(), 3u) << out.str();
-  EXPECT_EQ(console[0].rfind("iter      2  objective", 0), 0u) << console[0];
+  EXPECT_EQ(console[0].rfind("iter      2/10  objective", 0), 0u) << console[0];
+  // elapsed_s continues from the resumed runs' 100 s; an ETA follows it.
+  EXPECT_NE(console[0].find("  time 100."), std::string::npos) << console[0];
+  EXPECT_NE(console[0].find("s  eta "), std::string::npos) << console[0];
   EXPECT_NE(console[0].find("val: logloss"), std::string::npos);
-  EXPECT_EQ(console[2].rfind("iter      5", 0), 0u) << console[2];
+  EXPECT_EQ(console[2].rfind("iter      5/10", 0), 0u) << console[2];
   EXPECT_NE(console[2].find("val: logloss"), std::string::npos);  // the end point is scored
   std::ifstream file(dir.file("m.jsonl"));
   std::stringstream json;
@@ -250,6 +254,25 @@ TEST(Observers, IterationLogWritesLoggedIterationsAndTheEnd) {
   ASSERT_EQ(records.size(), 3u);
   EXPECT_EQ(records[1].rfind("{\"iter\":4,", 0), 0u) << records[1];
   EXPECT_NE(records[1].find("\"val_auc\":"), std::string::npos);
+  EXPECT_NE(records[1].find("\"max_iter\":10,"), std::string::npos) << records[1];
+  EXPECT_NE(records[1].find("\"eta_s\":"), std::string::npos) << records[1];
+  EXPECT_NE(records[1].find("\"elapsed_s\":100."), std::string::npos) << records[1];
+}
+
+// README, "Outputs": the ETA is the iterations left times this run's mean seconds per iteration.
+TEST(Observers, EtaFromTheMeanSecondsPerIterationOfThisRun) {
+  const RunClock fresh{100, 0, 0.0};
+  EXPECT_TRUE(std::isnan(eta_seconds(0, fresh, 0.5)));
+  EXPECT_DOUBLE_EQ(eta_seconds(10, fresh, 5.0), 45.0);  // 90 left at 0.5 s
+  EXPECT_DOUBLE_EQ(eta_seconds(100, fresh, 50.0), 0.0);
+  const RunClock resumed{100, 40, 1000.0};  // the resumed runs' time does not count
+  EXPECT_TRUE(std::isnan(eta_seconds(40, resumed, 0.1)));
+  EXPECT_DOUBLE_EQ(eta_seconds(50, resumed, 2.0), 10.0);  // 50 left at 0.2 s
+  EXPECT_EQ(format_duration(std::nan("")), "?");
+  EXPECT_EQ(format_duration(0.0), "0s");
+  EXPECT_EQ(format_duration(42.4), "42s");
+  EXPECT_EQ(format_duration(185.0), "3m05s");
+  EXPECT_EQ(format_duration(7620.0), "2h07m");
 }
 
 TEST(Observers, IterationLogSkipsADivergedEndAndLogsNothingWithLogEveryZero) {

@@ -3,10 +3,12 @@
 // from.
 #pragma once
 
+#include <charconv>
 #include <cstdio>
 #include <exception>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 
 namespace logreg {
 
@@ -32,13 +34,14 @@ struct ConfigError : Error {
   explicit ConfigError(const std::string& what) : Error(kExitUsage, what) {}
 };
 
-// A number as the config prints it (README, "Configuration": --print-config): shortest exact
+// A number as the config prints it (README, "Command line": --print-config): shortest exact
 // form up to 17 digits, always with a decimal point or exponent ("-1.0", "1e-06"). Error
 // messages quote values this way.
 inline std::string config_number(double v) {
-  std::string s = std::to_string(v);  // fallback for the impossible snprintf failure
   char buf[40];
-  if (std::snprintf(buf, sizeof buf, "%.17g", v) > 0) s = buf;
+  const std::to_chars_result r = std::to_chars(buf, buf + sizeof buf, v);  // shortest round trip
+  std::string s(buf, r.ec == std::errc() ? r.ptr : buf);
+  if (s.empty()) s = std::to_string(v);  // cannot happen: 40 characters hold any double
   if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
   return s;
 }

@@ -59,6 +59,9 @@ void validate_state(const std::string& path, const Checkpoint& c, Index dim) {
       throw DataError(path + ": state@" + name + " is no solver field" + kDamaged);
     if (!std::isfinite(v)) throw DataError(path + ": state@" + name + " is not finite" + kDamaged);
   }
+  if (!std::isfinite(c.elapsed_s) || c.elapsed_s < 0) {
+    throw DataError(path + ": elapsed_s is " + std::to_string(c.elapsed_s) + kDamaged);
+  }
   if (c.best) {
     check("best/x", c.best->x);
     if (c.best->iteration < 0 || c.best->since < 0) {
@@ -75,15 +78,15 @@ std::string g17(double v) {
 }
 
 // A resumed state as broadcast from rank 0: `layout` names the fields, one per line, after the
-// count of numbers ("numbers N", "x D", "vector NAME D", "scalar NAME", "best D"), and `numbers`
-// holds the iteration and then each field's numbers in that order (a best point: score,
-// iteration, since, objective, val_logloss, val_accuracy, val_auc, x).
+// count of numbers ("numbers N", "x D", "vector NAME D", "scalar NAME", "best D", "elapsed"), and
+// `numbers` holds the iteration and then each field's numbers in that order (a best point: score,
+// iteration, since, objective, val_logloss, val_accuracy, val_auc, x; elapsed: its seconds).
 struct Packed {
   std::string layout;
   std::vector<double> numbers;
 };
 
-Packed pack(const SolverState& s, const std::optional<BestPoint>& best) {
+Packed pack(const SolverState& s, const std::optional<BestPoint>& best, double elapsed_s) {
   Packed p;
   std::ostringstream layout;
   auto add = [&](const Vec& v) {
@@ -107,11 +110,14 @@ Packed pack(const SolverState& s, const std::optional<BestPoint>& best) {
                                        best->val_logloss, best->val_accuracy, best->val_auc});
     add(best->x);
   }
+  layout << "elapsed\n";
+  p.numbers.push_back(elapsed_s);
   p.layout = "numbers " + std::to_string(p.numbers.size()) + "\n" + layout.str();
   return p;
 }
 
-SolverState unpack(const Packed& p, const std::string& solver, std::optional<BestPoint>& best) {
+SolverState unpack(const Packed& p, const std::string& solver, std::optional<BestPoint>& best,
+                   double& elapsed_s) {
   SolverState s;
   s.solver = solver;
   size_t at = 0;
@@ -141,6 +147,8 @@ SolverState unpack(const Packed& p, const std::string& solver, std::optional<Bes
       b.objective = next(), b.val_logloss = next(), b.val_accuracy = next(), b.val_auc = next();
       b.x = take(n);
       best = std::move(b);
+    } else if (kind == "elapsed") {
+      elapsed_s = next();
     }
   }
   return s;
@@ -271,7 +279,9 @@ SolverState Checkpointer::start_state(Index dim, const std::string& solver, std:
   Packed packed;
   collectively(comm_, [&] {
     if (!comm_.is_root()) return;
-    if (std::optional<Checkpoint> c = read_resumable(dim, out)) packed = pack(c->state, c->best);
+    if (std::optional<Checkpoint> c = read_resumable(dim, out)) {
+      packed = pack(c->state, c->best, c->elapsed_s);
+    }
   });
   comm_.broadcast(packed.layout, 0);
   if (packed.layout.empty()) return fresh;
@@ -281,7 +291,7 @@ SolverState Checkpointer::start_state(Index dim, const std::string& solver, std:
   first >> numbers >> count;
   packed.numbers.resize(count);
   comm_.broadcast(packed.numbers, 0);
-  return unpack(packed, solver, resumed_best_);
+  return unpack(packed, solver, resumed_best_, resumed_elapsed_);
 }
 
 void Checkpointer::save(const SolverState& state) {
@@ -301,6 +311,7 @@ void Checkpointer::save(const std::function<SolverState()>& snapshot) {
       c.best = best_source_();
       if (c.best) c.best->fingerprint = best_fingerprint_;
     }
+    if (elapsed_source_) c.elapsed_s = elapsed_source_();
     write_checkpoint(path_, c);
   });
   seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

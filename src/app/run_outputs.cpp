@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 #include <ostream>
 
@@ -144,6 +145,21 @@ ModelRecord model_record(const Config& config, const TrainingRun& run, const Run
     model.extra["test_auc"] = test->auc;
   }
   return model;
+}
+
+// Where the model came from (README, "Outputs"): when, by which config and from which files.
+// Rank 0 only: it reads the ends of every training file.
+void add_provenance(ModelRecord& model, const Config& config, const TrainingRun& run) {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  model.strings["created_utc"] = stamp;
+  model.strings["config"] = to_yaml(config);
+  for (const FileLayout& file : run.layout.files) {
+    model.data_files.push_back(describe_data_file(file.path));
+  }
 }
 
 void write_summary(const Config& config, const TrainingRun& run, const RunEnd& end,
@@ -289,7 +305,9 @@ int finish_training(Communicator& comm, const Config& config, TrainingRun& run, 
     model.inference = model_inference(comm, config, run, model, theta, inference_error);
     if (root && model.inference) out << inference_table(theta, *model.inference, {});
     collectively(comm, [&] {
-      if (root) write_model(config.output.model, model);
+      if (!root) return;
+      add_provenance(model, config, run);
+      write_model(config.output.model, model);
     });
   }
   if (kept && end.selection && !config.output.path.empty()) {

@@ -83,8 +83,11 @@ int run_training(Communicator& comm, const Config& config, std::ostream& out) {
   EarlyStopping early_stopping(stopping, scorer, run.resumed() ? run.start.iteration : -1,
                                run.checkpointer->resumed_best());
   if (stopping.enabled()) run.checkpointer->track_best([&] { return early_stopping.best(); });
+  const RunClock clock{run.solver.max_iter, run.start.iteration,
+                       run.checkpointer->resumed_elapsed()};
   IterationLog log(out, *run.metrics, *run.objective, scorer, config.output.log_every,
-                   comm.is_root());
+                   comm.is_root(), clock);
+  run.checkpointer->track_elapsed([&] { return log.elapsed_total(); });
   PeriodicCheckpoint checkpoints(*run.checkpointer, config.checkpoint.every);
 
   const Activity training(training_activity(run.solver, run.features()));

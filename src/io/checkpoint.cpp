@@ -128,6 +128,7 @@ void write_checkpoint(const std::string& path, const Checkpoint& c,
         f.write_attribute("/", "iteration", std::vector<int64_t>{c.state.iteration});
         f.write_attribute("/", "config", c.config_fingerprint);
         f.write_attribute("/", "data", c.data_fingerprint);
+        f.write_attribute("/", "elapsed_s", c.elapsed_s);
         write_vec(f, "x", c.state.x);
         write_state(f, c.state);
         if (c.best) write_best(f, *c.best);
@@ -153,6 +154,7 @@ std::optional<Checkpoint> read_checkpoint(const std::string& path) {
   c.state.iteration = static_cast<int>(read_int(f, "/", "iteration"));
   c.config_fingerprint = f.read_string_attribute("/", "config");
   c.data_fingerprint = f.read_string_attribute("/", "data");
+  if (f.has_attribute("/", "elapsed_s")) c.elapsed_s = f.read_double_attribute("/", "elapsed_s");
   c.state.x = read_vec(f, "x");
   if (version == kFormatV1)
     read_state_v1(f, c.state);

@@ -42,6 +42,14 @@ Handle create_attribute(File& f, const std::string& object, const std::string& a
   return Handle(a, H5Aclose);
 }
 
+// The file type of variable-length UTF-8 strings (h5py 3 reads them as str).
+Handle utf8_string_type() {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_cset(type.get(), H5T_CSET_UTF8);
+  return type;
+}
+
 }  // namespace
 
 bool File::has_attribute(const std::string& object, const std::string& attr) const {
@@ -130,8 +138,7 @@ void File::write_attribute(const std::string& object, const std::string& attr,
 }
 
 void File::write_attribute(const std::string& object, const std::string& attr, double value) {
-  Handle a = create_attribute(*this, object, attr, H5T_IEEE_F64LE, {});
-  check(H5Awrite(a.get(), H5T_NATIVE_DOUBLE, &value), path_, "cannot write attribute " + attr);
+  write_scalar_attribute(object, attr, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
 }
 
 void File::write_attribute(const std::string& object, const std::string& attr,
@@ -144,11 +151,26 @@ void File::write_attribute(const std::string& object, const std::string& attr,
   check(H5Awrite(a.get(), type.get(), buf.data()), path_, "cannot write attribute " + attr);
 }
 
+void File::write_int_attribute(const std::string& object, const std::string& attr, int64_t value) {
+  write_scalar_attribute(object, attr, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
+}
+
+void File::write_text_attribute(const std::string& object, const std::string& attr,
+                                const std::string& value) {
+  Handle type = utf8_string_type();
+  const char* pointer = value.c_str();
+  write_scalar_attribute(object, attr, type.get(), type.get(), &pointer);
+}
+
+void File::write_scalar_attribute(const std::string& object, const std::string& attr,
+                                  hid_t file_type, hid_t memory_type, const void* value) {
+  Handle a = create_attribute(*this, object, attr, file_type, {});
+  check(H5Awrite(a.get(), memory_type, value), path_, "cannot write attribute " + attr);
+}
+
 void File::write_string_list_attribute(const std::string& object, const std::string& attr,
                                        const std::vector<std::string>& values) {
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type.get(), H5T_VARIABLE);
-  H5Tset_cset(type.get(), H5T_CSET_UTF8);
+  Handle type = utf8_string_type();
   Handle a = create_attribute(*this, object, attr, type.get(), {values.size()});
   std::vector<const char*> pointers;
   pointers.reserve(values.size());

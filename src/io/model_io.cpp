@@ -2,7 +2,11 @@
 // attributes every model file carries.
 #include "logreg/io/model_io.hpp"
 
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <stdexcept>
+#include <utility>
 
 #include "logreg/errors.hpp"
 #include "logreg/io/hdf5.hpp"
@@ -42,7 +46,7 @@ void write_multinomial(h5::File& f, const ModelRecord& m) {
   const auto k = static_cast<hsize_t>(m.classes);
   h5::write_array(f, "coef", m.coef_matrix.data(), {k, static_cast<hsize_t>(m.coef_matrix.cols())});
   h5::write_vector(f, "intercept", m.intercepts.data(), k);
-  f.write_attribute("/", "family", m.family);
+  f.write_text_attribute("/", "family", m.family);
   f.write_string_list_attribute("/", "classes",
                                 m.class_names.empty() ? default_names(m.classes) : m.class_names);
 }
@@ -97,8 +101,8 @@ void write_path(h5::File& f, const ModelRecord& m) {
     h5::write_array(f, "path_coef", p.coef.data(), {n, d});
     h5::write_vector(f, "path_intercept", p.intercept.data(), n);
   }
-  f.write_attribute("/", "path_penalty", p.penalty);
-  f.write_attribute("/", "path_coef_source", p.source);
+  f.write_text_attribute("/", "path_penalty", p.penalty);
+  f.write_text_attribute("/", "path_coef_source", p.source);
 }
 
 void read_path(const h5::File& f, ModelRecord& m) {
@@ -179,7 +183,72 @@ std::optional<Inference> read_inference(const h5::File& f, Index d) {
   return inf;
 }
 
+// The training data files as three parallel 1-D attributes (README, "Outputs").
+void write_data_files(h5::File& f, const std::vector<DataFileRecord>& files) {
+  if (files.empty()) return;
+  std::vector<std::string> paths, fingerprints;
+  std::vector<int64_t> bytes;
+  for (const DataFileRecord& r : files) {
+    paths.push_back(r.path);
+    bytes.push_back(r.bytes);
+    fingerprints.push_back(r.fingerprint);
+  }
+  f.write_string_list_attribute("/", "data_files", paths);
+  f.write_attribute("/", "data_file_bytes", bytes);
+  f.write_string_list_attribute("/", "data_file_fingerprints", fingerprints);
+}
+
+std::vector<DataFileRecord> read_data_files(const h5::File& f) {
+  if (!f.has_attribute("/", "data_files")) return {};
+  const std::vector<std::string> paths = f.read_string_list_attribute("/", "data_files");
+  const std::vector<int64_t> bytes = f.read_int_attribute("/", "data_file_bytes");
+  const std::vector<std::string> prints =
+      f.read_string_list_attribute("/", "data_file_fingerprints");
+  if (bytes.size() != paths.size() || prints.size() != paths.size()) {
+    throw DataError(f.path() + ":/@data_files: " + std::to_string(paths.size()) + " paths but " +
+                    std::to_string(bytes.size()) + " sizes and " + std::to_string(prints.size()) +
+                    " fingerprints");
+  }
+  std::vector<DataFileRecord> out;
+  for (size_t i = 0; i < paths.size(); ++i) out.push_back({paths[i], bytes[i], prints[i]});
+  return out;
+}
+
+// FNV-1a, 64 bits, continued from `h`.
+uint64_t fnv1a(uint64_t h, const unsigned char* p, size_t n) {
+  for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
+  return h;
+}
+
 }  // namespace
+
+DataFileRecord describe_data_file(const std::string& path) {
+  DataFileRecord r;
+  r.path = path;
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in ? static_cast<std::streamoff>(in.tellg()) : -1;
+  if (size < 0) return r;
+  constexpr std::streamoff kMiB = 1 << 20;
+  std::vector<unsigned char> buf(static_cast<size_t>(kMiB));
+  uint64_t h = 0xcbf29ce484222325ull;
+  const std::streamoff head = std::min(size, kMiB);
+  const std::streamoff tail = std::min(size - head, kMiB);
+  for (const auto& [at, n] : {std::pair{std::streamoff{0}, head}, std::pair{size - tail, tail}}) {
+    in.seekg(at);
+    if (n > 0 && !in.read(reinterpret_cast<char*>(buf.data()), n)) return r;
+    h = fnv1a(h, buf.data(), static_cast<size_t>(n));
+  }
+  const uint64_t size_bits = static_cast<uint64_t>(size);
+  unsigned char le[8];
+  for (int i = 0; i < 8; ++i) le[i] = static_cast<unsigned char>(size_bits >> (8 * i));
+  h = fnv1a(h, le, sizeof le);
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  r.bytes = static_cast<int64_t>(size);
+  r.fingerprint = hex;
+  return r;
+}
 
 void write_model(const std::string& path, const ModelRecord& m) {
   if (m.multinomial()) {
@@ -197,17 +266,18 @@ void write_model(const std::string& path, const ModelRecord& m) {
       if (m.inference) write_inference(f, *m.inference);
     }
     f.write_attribute("/", "objective", m.objective);
-    f.write_attribute("/", "iterations", std::vector<int64_t>{m.iterations});
-    f.write_attribute("/", "converged", std::vector<int64_t>{m.converged ? 1 : 0});
-    f.write_attribute("/", "solver", m.solver);
-    f.write_attribute("/", "stop_reason", m.stop_reason);
+    f.write_int_attribute("/", "iterations", m.iterations);
+    f.write_int_attribute("/", "converged", m.converged ? 1 : 0);
+    f.write_text_attribute("/", "solver", m.solver);
+    f.write_text_attribute("/", "stop_reason", m.stop_reason);
     f.write_attribute("/", "l2", m.l2);
     f.write_attribute("/", "l1", m.l1);
-    f.write_attribute("/", "n_samples", std::vector<int64_t>{m.n_samples});
-    f.write_attribute("/", "n_features", std::vector<int64_t>{m.n_features});
+    f.write_int_attribute("/", "n_samples", m.n_samples);
+    f.write_int_attribute("/", "n_features", m.n_features);
     write_path(f, m);
+    write_data_files(f, m.data_files);
     for (const auto& [k, v] : m.extra) f.write_attribute("/", k, v);
-    for (const auto& [k, v] : m.strings) f.write_attribute("/", k, v);
+    for (const auto& [k, v] : m.strings) f.write_text_attribute("/", k, v);
   });
 }
 
@@ -238,6 +308,7 @@ ModelRecord read_model(const std::string& path) {
   if (f.has_attribute("/", "l1")) m.l1 = f.read_double_attribute("/", "l1");
   if (f.has_attribute("/", "n_samples")) m.n_samples = f.read_int_attribute("/", "n_samples")[0];
   read_path(f, m);
+  m.data_files = read_data_files(f);
   return m;
 }
 

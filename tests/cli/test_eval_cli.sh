@@ -126,12 +126,12 @@ z = v["X"][()] @ m["coef"][()] + m["intercept"][()]; y = v["y"][()]
 ll = np.mean(np.logaddexp(0, z) - y * z)
 print(f"early stopping: stopped at iteration {its[-1]['iter']}, best val_logloss {vals[best]:.6f} at iteration {its[best]['iter']}, "
       f"last {vals[-1]:.6f}; the saved model's val logloss {ll:.6f}")
-assert m.attrs["stop_reason"].decode() == "early_stopped" and m.attrs["early_stopped"] == 1
+assert m.attrs["stop_reason"] == "early_stopped" and m.attrs["early_stopped"] == 1
 assert m.attrs["best_iteration"] == its[best]["iter"] and its[-1]["iter"] > its[best]["iter"] > 0
 assert vals[0] > vals[best] + 1e-3, "validation loss never improved: not a test of early stopping"
 assert vals[-1] > vals[best] + 1e-3, "the problem did not overfit"
 assert abs(ll - vals[best]) <= 1e-9, (ll, vals[best])
-assert "best val_logloss" in m.attrs["selected_by"].decode()
+assert "best val_logloss" in m.attrs["selected_by"]
 PY
 # 4. The same run cut by its iteration budget 10 iterations after its best point (a checkpoint
 # every 5), then resumed on another rank count: the best point travels in the checkpoint, so the
@@ -157,7 +157,7 @@ print(f"resumed early stopping ({sys.argv[1]}): best iteration {b.attrs['best_it
       f"{a.attrs['best_iteration']}), stopped after {b.attrs['iterations']} iterations (whole run {a.attrs['iterations']})")
 for k in ("best_iteration", "iterations", "val_logloss", "objective"):
     assert a.attrs[k] == b.attrs[k], (k, a.attrs[k], b.attrs[k])
-assert b.attrs["stop_reason"].decode() == "early_stopped"
+assert b.attrs["stop_reason"] == "early_stopped"
 assert np.array_equal(a["coef"][()], b["coef"][()]) and a["intercept"][()] == b["intercept"][()]
 PY
 }

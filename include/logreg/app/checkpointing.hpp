@@ -48,6 +48,13 @@ class Checkpointer {
   // metric or on other validation data is refused by start_state.
   const std::optional<BestPoint>& resumed_best() const { return resumed_best_; }
 
+  // Every save also stores `source()`, the training seconds so far over all runs (rank 0 only),
+  // so that elapsed_s continues across resumes (README, "Batch jobs").
+  void track_elapsed(std::function<double()> source) { elapsed_source_ = std::move(source); }
+  // After start_state, on every rank: the resumed checkpoint's elapsed_s (0 when starting afresh
+  // or when the checkpoint predates it).
+  double resumed_elapsed() const { return resumed_elapsed_; }
+
   double seconds() const { return seconds_; }
 
  private:
@@ -61,6 +68,8 @@ class Checkpointer {
   std::string best_fingerprint_;  // empty without early stopping
   std::function<std::optional<BestPoint>()> best_source_;
   std::optional<BestPoint> resumed_best_;
+  std::function<double()> elapsed_source_;
+  double resumed_elapsed_ = 0.0;
   double seconds_ = 0.0;
   bool snapshot_everywhere_ = false;
 };

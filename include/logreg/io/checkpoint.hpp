@@ -33,6 +33,9 @@ struct Checkpoint {
   std::string config_fingerprint;
   std::string data_fingerprint;
   std::optional<BestPoint> best;  // group "best" in the file; absent without early stopping
+  // Training seconds up to this state, over all the runs that led to it (root attribute
+  // elapsed_s; 0 when reading a checkpoint written before it existed).
+  double elapsed_s = 0.0;
   // Of the file read. Format 1 stored the solver's vectors and scalars by position: they are read
   // into `state` named "0", "1", … in order, for the solvers' upgrade_v1_state to name.
   int format_version = kCheckpointFormat;

@@ -118,12 +118,21 @@ class File {
   void write_attribute(const std::string& object, const std::string& attr, double value);
   void write_attribute(const std::string& object, const std::string& attr,
                        const std::string& value);
+  // A scalar int64 attribute (h5py reads a number, not a one-element array).
+  void write_int_attribute(const std::string& object, const std::string& attr, int64_t value);
+  // A scalar variable-length UTF-8 string attribute (h5py 3 reads it as str, not bytes).
+  void write_text_attribute(const std::string& object, const std::string& attr,
+                            const std::string& value);
   // A 1-D attribute of variable-length UTF-8 strings (h5py reads it as a list of str).
   void write_string_list_attribute(const std::string& object, const std::string& attr,
                                    const std::vector<std::string>& values);
   void flush();
 
  private:
+  // A scalar attribute of `file_type`, written from `value` of `memory_type`.
+  void write_scalar_attribute(const std::string& object, const std::string& attr, hid_t file_type,
+                              hid_t memory_type, const void* value);
+
   Handle id_;
   std::string path_;
 };

@@ -4,6 +4,7 @@
 // "multinomial" and classes (K strings). Both carry the attributes describing the fit.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -13,6 +14,17 @@
 #include "logreg/core/types.hpp"
 
 namespace logreg {
+
+// A training data file as the model records it: its path, size in bytes and a fingerprint, the
+// 64-bit FNV-1a hash of its first MiB, its last MiB (the whole file when smaller than 2 MiB) and
+// its size, as 16 hex digits. A file that cannot be read at write time has bytes −1 and an empty
+// fingerprint.
+struct DataFileRecord {
+  std::string path;
+  int64_t bytes = -1;
+  std::string fingerprint;
+};
+DataFileRecord describe_data_file(const std::string& path);
 
 struct ModelRecord {
   std::string family = "binomial";  // "binomial" or "multinomial"
@@ -45,6 +57,9 @@ struct ModelRecord {
     RowMatrix<double> coef;       // n × (K·d), K = 1 for a binomial model
     RowMatrix<double> intercept;  // n × K
   } path;
+  // The training data files (README, "Outputs": data_files, data_file_bytes,
+  // data_file_fingerprints), in row order; empty in a model written before they were recorded.
+  std::vector<DataFileRecord> data_files;
   std::map<std::string, double> extra;         // further numeric attributes (e.g. test metrics)
   std::map<std::string, std::string> strings;  // further string attributes
 
