@@ -46,6 +46,14 @@ struct BlockLayout {
   LabelRule labels;         // which labels are allowed and how they are stored
 };
 
+// What a counting pass learns of one numeric column of delimited input (README, "Data tool",
+// "Missing values"): its missing cells, and the count and sum of the others (stored values).
+struct ColumnStats {
+  int64_t missing = 0;
+  int64_t present = 0;
+  double sum = 0.0;
+};
+
 struct BlockError {
   int64_t line = 0;        // 0-based within the block
   std::string what;        // the message without "file:line: "
@@ -71,6 +79,8 @@ class ParsedBlock {
   double max_label = -1.0;          // the largest numeric label
   // String labels, first pass: the block's distinct labels, each with the line it first is on.
   std::map<std::string, int64_t, std::less<>> names;
+  // Counting pass of delimited input with column statistics: one per numeric column.
+  std::vector<ColumnStats> columns;
   std::optional<BlockError> error;  // parsing stopped at this line
 
   // CSR entries: the first indptr.back() of each.
@@ -87,6 +97,7 @@ class ParsedBlock {
     first_class_value = 0.0;
     max_label = -1.0;
     names.clear();
+    columns.clear();
     error.reset();
     overflow_ = false;
     row_entries_ = stored_ = 0;
