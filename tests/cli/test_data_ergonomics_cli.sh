@@ -56,6 +56,8 @@ convert_error 1 "use --missing zero or --missing mean" pandas.csv p.h5 --drop-in
 printf 'a,b,y\n1,2,0\n3,NA,1\n' > na.csv
 convert_error 1 "na.csv:3: column 'b' (field 2): missing value 'NA'" na.csv p.h5
 convert_error 2 "--missing: expected error, zero or mean, got 'median'" na.csv p.h5 --missing median
+convert_error 2 "--missing-indicator: needs missing cells to be filled (--missing zero or mean)" \
+  na.csv p.h5 --missing error --missing-indicator
 convert_ok pandas.csv zero.h5 --drop-index --missing zero
 convert_ok pandas.csv mean.h5 --drop-index --missing mean --missing-indicator
 grep -q "2 passes" <<<"$MSG" || fail "--missing mean reads twice: $MSG"

@@ -43,8 +43,9 @@ struct HashingOptions {
   // Whether converting needs a first pass over the data for the column statistics: the mean of
   // each column, or which columns have missing cells.
   bool needs_column_stats() const { return missing == MissingPolicy::Mean || missing_indicator; }
-  // Throws ConfigError for --hash-bits out of 1..kMaxHashBits, or a --cross of a column that is
-  // not --categorical (the columns themselves are checked against the header by the parser).
+  // Throws ConfigError for --hash-bits out of 1..kMaxHashBits, --missing-indicator with --missing
+  // error, or a --cross of a column that is not --categorical (the columns themselves are checked
+  // against the header by the parser).
   void validate() const;
 };
 
