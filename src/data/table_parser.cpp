@@ -129,6 +129,7 @@ bool TableParser::read_cells(std::string_view line, int64_t line_no, ParsedBlock
     } else if (c.role == Role::Categorical) {
       s.categories[static_cast<size_t>(c.index)] = cell;
     } else if (c.role == Role::Ignore) {
+      // the index column --drop-index drops: no feature
     } else if (is_missing_cell(cell)) {
       if (!add_missing(c.index, col, cell, out, s)) return false;
     } else {

@@ -71,7 +71,7 @@ class ParsedBlock {
   int64_t lines = 0;                // every line, blank and comment lines included
   int64_t row_count = 0;            // data rows
   int64_t entries = 0;              // stored entries (CSR: kept values; dense: rows × features)
-  int64_t max_index = 0;            // LIBSVM: largest 1-based feature index
+  int64_t max_index = 0;            // LIBSVM: largest column + 1 (the 1-based index)
   int64_t first_zero = -1;          // line of the first label 0 (-1: none)
   int64_t first_minus_one = -1;     // line of the first label -1 (-1: none)
   int64_t first_class = -1;         // line of the first label >= 2 (-1: none)
