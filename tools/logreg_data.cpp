@@ -15,6 +15,7 @@
 #include <functional>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -47,6 +48,7 @@ constexpr const char* kUsage =
     "               [--labels auto|binary|classes|strings] [--shards K] [--dtype float64|float32]\n"
     "               [--delimiter C] [--columns NAMES] [--categorical NAMES [--hash-bits B]\n"
     "               [--hash-seed S] [--cross C1:C2]...] [--log1p NAMES] [--missing-indicator]\n"
+    "               [--missing error|zero|mean] [--drop-index] [--zero-based] [--features N]\n"
     "      Convert LIBSVM, CSV or TSV text (streaming, bounded memory), hashing categorical\n"
     "      columns.\n"
     "  info FILE.h5...\n"
@@ -213,9 +215,25 @@ void convert_options(po::options_description_easy_init add) {
       "cross", po::value<std::vector<std::string>>()->composing(),
       "C1:C2: also hash the pair of two categorical columns (repeatable)")(
       "log1p", po::value<std::string>(), "I1,I2,...: numeric columns stored as log1p(max(x, 0))")(
-      "missing-indicator", "one more column per numeric column: 1 where its cell is empty")(
+      "missing-indicator",
+      "one more column per numeric column with missing cells: 1 where missing")(
+      "missing", po::value<std::string>(),
+      "error | zero | mean: a missing cell (empty, NaN, nan, NA, N/A, null) is refused, 0 or its "
+      "column's mean (default: error for CSV, zero for TSV, --columns and hashing)")(
+      "drop-index",
+      "drop the first column, a pandas index ('', 'Unnamed: 0' or 'index': 0, 1, ...)")(
+      "zero-based", "LIBSVM indices start at 0 (scikit-learn's dump_svmlight_file)")(
+      "features", po::value<int64_t>(),
+      "LIBSVM: the number of features d (an index beyond is an error)")(
       "progress-every", po::value<double>(),
       "seconds between progress lines (default: 2 on a terminal, 5 otherwise; 0: every block)");
+}
+
+data::MissingPolicy parse_missing(const std::string& s) {
+  if (s == "error") return data::MissingPolicy::Error;
+  if (s == "zero") return data::MissingPolicy::Zero;
+  if (s == "mean") return data::MissingPolicy::Mean;
+  throw ConfigError("--missing: expected error, zero or mean, got '" + s + "'");
 }
 
 char parse_delimiter(const std::string& s) {
@@ -248,6 +266,17 @@ void read_column_options(const po::variables_map& vm, data::ConvertOptions& opt)
   }
   if (vm.count("log1p")) h.log1p = split_names(vm["log1p"].as<std::string>(), "--log1p");
   h.missing_indicator = vm.count("missing-indicator") > 0;
+  if (vm.count("missing")) h.missing = parse_missing(vm["missing"].as<std::string>());
+  h.drop_index = vm.count("drop-index") > 0;
+  opt.zero_based = vm.count("zero-based") > 0;
+  if (vm.count("features")) {
+    const int64_t d = vm["features"].as<int64_t>();
+    if (d <= 0 || d > std::numeric_limits<int32_t>::max()) {
+      throw ConfigError("--features: must be between 1 and 2147483647 (got " + std::to_string(d) +
+                        ")");
+    }
+    opt.features = static_cast<Index>(d);
+  }
 }
 
 // "1.2 GB" / "5.1 M": `x` with a prefix of a thousand's power and one decimal.

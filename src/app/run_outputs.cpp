@@ -129,6 +129,7 @@ ModelRecord model_record(const Config& config, const TrainingRun& run, const Run
   model.l1 = config.model.l1;
   model.n_samples = run.objective->global_rows();
   model.n_features = d;
+  model.feature_names = run.feature_names;
   if (end.best) {
     model.extra["best_iteration"] = end.best->iteration;
     model.extra["early_stopped"] = r.status == SolverStatus::Stopped ? 1.0 : 0.0;

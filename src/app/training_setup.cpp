@@ -101,6 +101,10 @@ TrainingRun prepare_training(Communicator& comm, const Config& config, std::ostr
   std::string notes;
   TrainData train = load_train(comm, config, &notes);
   run.layout = train.data.layout;
+  // For the model file, which rank 0 writes (README, "Outputs").
+  collectively(comm, [&] {
+    if (root) run.feature_names = read_feature_names(run.layout);
+  });
   run.load_s = train.data.seconds;
   run.classes = train.classes;
   apply_class_weights(class_weight_values(config.model.class_weight, run.classes),

@@ -13,6 +13,7 @@
 #include "logreg/data/row_batch.hpp"
 #include "logreg/data/shard_writer.hpp"
 #include "logreg/data/table_parser.hpp"
+#include "logreg/data/text_source.hpp"
 #include "logreg/errors.hpp"
 #include "logreg/io/safe_output.hpp"
 
@@ -31,87 +32,6 @@ struct PassResult {
   uint64_t bytes = 0;
   double max_label = -1.0;  // the largest numeric label
   bool minus_one = false;   // a label -1 was seen
-};
-
-// Whether a CSV label column is one of strings: --labels strings says so; otherwise (but for
-// --labels binary) its first label decides, so that the rule is known before any row is stored.
-bool string_labels(LabelChoice choice, std::string_view first_label) {
-  if (choice == LabelChoice::Strings) return true;
-  double v = 0;
-  return choice != LabelChoice::Binary && !first_label.empty() &&
-         !parse_label_number(first_label, v);
-}
-
-// Whether delimited input goes through TableParser: any delimiter but a comma, named columns, or
-// columns to hash or transform. Plain CSV keeps CsvParser's fast path.
-bool uses_table(InputFormat format, const ConvertOptions& opt) {
-  return format == InputFormat::Tsv || (opt.delimiter != '\0' && opt.delimiter != ',') ||
-         !opt.columns.empty() || opt.hashing.any();
-}
-
-// Where the data lines of `in` start and how to parse them. A CSV/TSV file's header is read here
-// (blank lines before it skipped) unless --columns names the columns, and its first data line,
-// whose label decides whether the labels are strings.
-struct Source {
-  std::string path;
-  std::optional<CsvParser> csv;      // plain CSV
-  std::optional<TableParser> table;  // other delimited text; neither: LIBSVM
-  uint64_t offset = 0;               // byte where the data lines start
-  int64_t first_line = 1;            // their first line number
-  LabelRule labels;                  // without names yet
-  uint64_t size = 0;                 // of the file
-
-  Source(const std::string& in, InputFormat format, const ConvertOptions& opt) : path(in) {
-    size = LineReader(in).file_size();
-    labels.choice = opt.labels;
-    if (format == InputFormat::Libsvm) return;
-    labels.csv = true;
-    labels.strings = opt.labels == LabelChoice::Strings;
-    const bool in_table = uses_table(format, opt);
-    const char delimiter =
-        opt.delimiter != '\0' ? opt.delimiter : (format == InputFormat::Tsv ? '\t' : ',');
-    if (!opt.columns.empty()) {
-      table.emplace(in, opt.columns, "--columns", delimiter, opt.label, opt.hashing);
-    }
-    LineReader reader(in);
-    std::string_view line;
-    while (reader.next(line)) {
-      if (trim(line).empty()) continue;
-      if (csv || table) {
-        labels.strings = string_labels(opt.labels, label_cell(line));
-        return;
-      }
-      if (in_table) {
-        table.emplace(in, split_header(line, delimiter), "header", delimiter, opt.label,
-                      opt.hashing);
-      } else {
-        csv.emplace(in, line, reader.line_number(), opt.label);
-      }
-      offset = reader.offset();
-      first_line = reader.line_number() + 1;
-    }
-    if (!delimited()) throw DataError(in + ": empty input (a CSV file needs a header row)");
-  }
-
-  bool delimited() const { return csv || table; }
-  Index features() const { return csv ? csv->features() : table ? table->features() : -1; }
-  std::string_view label_cell(std::string_view line) const {
-    return csv ? csv->label_cell(line) : table->label_cell(line);
-  }
-  std::string label_name() const {
-    if (csv) return csv->columns()[csv->label_column()];
-    return table ? table->columns()[table->label_column()] : "label";
-  }
-
-  void parse(const char* begin, const char* end, ParsedBlock& out) const {
-    if (csv) {
-      csv->parse(begin, end, out);
-    } else if (table) {
-      table->parse(begin, end, out);
-    } else {
-      LibsvmParser().parse(begin, end, out);
-    }
-  }
 };
 
 // Which labels the blocks taken so far have used.
@@ -167,7 +87,7 @@ void check_block(const ParsedBlock& b, int64_t first_line, LabelsSeen& seen,
 
 // Adds the distinct string labels of block `b` (first line `first_line`) to `names`, in the
 // order of their lines, refusing more than kMaxStringLabels in all.
-void merge_names(const ParsedBlock& b, int64_t first_line, const Source& src,
+void merge_names(const ParsedBlock& b, int64_t first_line, const TextSource& src,
                  std::set<std::string>& names) {
   std::vector<std::pair<int64_t, const std::string*>> fresh;
   for (const auto& [name, line] : b.names) {
@@ -193,7 +113,7 @@ int parser_threads(const ConvertOptions& opt) {
 // the label rule `labels`, checking each block before calling
 // on_block(const ParsedBlock&, int64_t first_line) with it.
 template <typename OnBlock>
-PassResult read_input(const Source& src, const ConvertOptions& opt, const LabelRule& labels,
+PassResult read_input(const TextSource& src, const ConvertOptions& opt, const LabelRule& labels,
                       Store store, Index width, bool sparse, OnBlock&& on_block) {
   // CSV->CSR stores only the non-zero cells; LIBSVM entries are stored as written.
   const bool drop_zeros = sparse && src.delimited();
@@ -222,7 +142,7 @@ PassResult read_input(const Source& src, const ConvertOptions& opt, const LabelR
   }
   r.max_label = seen.max;
   r.minus_one = seen.minus_one;
-  if (src.delimited()) r.features = src.features();
+  if (src.delimited() || src.width > 0) r.features = src.features();
   if (!sparse) r.nnz = r.rows * r.features;
   r.bytes = src.offset + pipeline.bytes_read();
   return r;
@@ -234,17 +154,29 @@ struct Plan {
   Index total_rows = -1;
   Index features = -1;
   SizeHint hint;
-  std::vector<std::string> names;  // string labels, sorted
+  std::vector<std::string> names;    // string labels, sorted
+  std::vector<ColumnStats> columns;  // delimited input: per numeric column, when needed
 };
 
+// Adds the column statistics of block `b` to `all`.
+void merge_columns(const ParsedBlock& b, std::vector<ColumnStats>& all) {
+  if (all.size() < b.columns.size()) all.resize(b.columns.size());
+  for (size_t k = 0; k < b.columns.size(); ++k) {
+    all[k].missing += b.columns[k].missing;
+    all[k].present += b.columns[k].present;
+    all[k].sum += b.columns[k].sum;
+  }
+}
+
 // The first, validating pass (Store::Count): rows, features, and the distinct string labels.
-void count_input(const Source& src, const ConvertOptions& opt, bool sparse, Plan& plan,
+void count_input(const TextSource& src, const ConvertOptions& opt, bool sparse, Plan& plan,
                  ConvertStats& stats) {
   std::set<std::string> names;
   const PassResult scan = read_input(src, opt, src.labels, Store::Count, 0, sparse,
                                      [&](const ParsedBlock& b, int64_t first_line) {
                                        if (src.labels.strings)
                                          merge_names(b, first_line, src, names);
+                                       merge_columns(b, plan.columns);
                                      });
   stats.passes = 2;
   stats.bytes_read += scan.bytes;
@@ -263,10 +195,12 @@ void count_input(const Source& src, const ConvertOptions& opt, bool sparse, Plan
 void check_format_options(const std::string& in, InputFormat format, const ConvertOptions& opt) {
   const HashingOptions& h = opt.hashing;
   if (format == InputFormat::Libsvm && (h.any() || !opt.columns.empty())) {
-    const char* option = h.hashing()           ? "--categorical"
-                         : !h.log1p.empty()    ? "--log1p"
-                         : h.missing_indicator ? "--missing-indicator"
-                                               : "--columns";
+    const char* option = h.hashing()                           ? "--categorical"
+                         : !h.log1p.empty()                    ? "--log1p"
+                         : h.missing_indicator                 ? "--missing-indicator"
+                         : h.missing != MissingPolicy::Default ? "--missing"
+                         : h.drop_index                        ? "--drop-index"
+                                                               : "--columns";
     throw ConfigError(std::string(option) + ": applies to CSV/TSV input only (" + in +
                       " is read as LIBSVM; see --format)");
   }
@@ -274,6 +208,11 @@ void check_format_options(const std::string& in, InputFormat format, const Conve
     throw ConfigError(
         "--dense: hashed categorical features (--categorical) are written as CSR "
         "only");
+  }
+  if (format != InputFormat::Libsvm && (opt.zero_based || opt.features > 0)) {
+    throw ConfigError(std::string(opt.zero_based ? "--zero-based" : "--features") +
+                      ": applies to LIBSVM input only (" + in +
+                      " is read as CSV/TSV, whose width is its header's)");
   }
   if (format == InputFormat::Libsvm && !opt.label.empty()) {
     throw ConfigError("--label: applies to CSV input only (" + in + " is read as LIBSVM)");
@@ -306,6 +245,10 @@ void ConvertOptions::validate() const {
     throw ConfigError("--shards: must be a positive integer (got " + std::to_string(shards) + ")");
   }
   hashing.validate();
+  if (features < 0) {
+    throw ConfigError("--features: must be a positive integer (got " + std::to_string(features) +
+                      ")");
+  }
   if (threads < 0) {
     throw ConfigError("threads: must be 0 (automatic) or positive (got " + std::to_string(threads) +
                       ")");
@@ -345,13 +288,18 @@ ConvertStats convert(const std::string& in, const std::string& out, const Conver
                      : opt.layout == OutputLayout::Sparse;
   // Reads a CSV header (and checks --label and the columns options name) early, and decides
   // whether labels are strings.
-  const Source src(in, format, opt);
+  TextSource src(in, format, opt);
   Plan plan;
   plan.features = src.features();
   // Shards need the row count, dense LIBSVM output needs d, string labels their classes: count
   // them in a validating pass.
-  if (opt.shards > 1 || (!stats.sparse && plan.features < 0) || src.labels.strings) {
+  if (opt.shards > 1 || (!stats.sparse && plan.features < 0) || src.labels.strings ||
+      (src.table && opt.hashing.needs_column_stats())) {
     count_input(src, opt, stats.sparse, plan, stats);
+    if (src.table) {
+      src.table->set_column_stats(plan.columns);
+      plan.features = src.features();
+    }
   } else {
     // Every row takes at least 2 bytes ("1\n"), every LIBSVM entry at least 4 (" 1:1"),
     // every CSV cell at least 2 ("1,").
@@ -368,6 +316,7 @@ ConvertStats convert(const std::string& in, const std::string& out, const Conver
   ShardWriter writer({out, opt.shards, stats.sparse, opt.dtype}, plan.total_rows, plan.features,
                      plan.hint);
   if (labels.strings) writer.set_class_names(plan.names);
+  writer.set_feature_names(src.feature_names());
   const Index width = std::max<Index>(plan.features, 0);
   BatchWriter batches(writer, stats.sparse, width, parser_threads(opt) > 1);
   const PassResult pass =

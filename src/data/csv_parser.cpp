@@ -37,6 +37,20 @@ size_t find_column(const std::vector<std::string>& names, const std::string& nam
                     ")");
 }
 
+bool is_missing_cell(std::string_view cell) {
+  return cell.empty() || cell == "NaN" || cell == "nan" || cell == "NA" || cell == "N/A" ||
+         cell == "null";
+}
+
+std::string missing_cell_message(const std::string& name, size_t col, std::string_view cell) {
+  return "column '" + name + "' (field " + std::to_string(col + 1) + "): missing value '" +
+         std::string(cell) + "' (use --missing zero or --missing mean to fill it)";
+}
+
+bool is_index_name(std::string_view name) {
+  return name.empty() || name == "Unnamed: 0" || name == "index";
+}
+
 CsvParser::CsvParser(std::string path, std::string_view header, int64_t line_no,
                      const std::string& label)
     : path_(std::move(path)), names_(split_header(header, ',')) {
@@ -70,6 +84,7 @@ bool CsvParser::parse_line_fully(std::string_view line, int64_t line_no, ParsedB
       if (!out.take_label(cell, line_no, row.label)) return false;
     } else {
       double value = 0;
+      if (is_missing_cell(cell)) return fail(missing_cell_message(names_[col], col, cell));
       if (!parse_double(cell, value)) {
         return fail("column '" + names_[col] + "' (field " + std::to_string(col + 1) +
                     "): bad number '" + std::string(cell) + "'");

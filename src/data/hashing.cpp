@@ -59,6 +59,11 @@ uint32_t murmur3_x86_32(std::string_view bytes, uint32_t seed) {
 }
 
 void HashingOptions::validate() const {
+  if (missing_indicator && missing == MissingPolicy::Error) {
+    throw ConfigError(
+        "--missing-indicator: needs missing cells to be filled (--missing zero or mean), not "
+        "refused (--missing error)");
+  }
   if (bits < 1 || bits > kMaxHashBits) {
     throw ConfigError("--hash-bits: must be between 1 and " + std::to_string(kMaxHashBits) +
                       " (got " + std::to_string(bits) + ")");

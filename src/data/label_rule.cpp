@@ -31,6 +31,8 @@ bool parse_label_number(std::string_view token, double& value) {
   if (parse_double(token, value)) return true;
   if (equals_lowercase(token, "true")) return value = 1.0, true;
   if (equals_lowercase(token, "false")) return value = 0.0, true;
+  if (equals_lowercase(token, "yes")) return value = 1.0, true;
+  if (equals_lowercase(token, "no")) return value = 0.0, true;
   return false;
 }
 

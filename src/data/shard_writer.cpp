@@ -209,7 +209,8 @@ class ShardWriter::FileWriter {
   }
 
   void finish(Index features, const std::vector<Extra>& extras,
-              const std::vector<std::string>& class_names) {
+              const std::vector<std::string>& class_names,
+              const std::vector<std::string>& feature_names) {
     y_->flush();
     if (sparse_) {
       indptr_->flush();
@@ -223,6 +224,7 @@ class ShardWriter::FileWriter {
       h5::write_array(file_, e.name, e.values.data(), {e.dims.begin(), e.dims.end()});
     }
     if (!class_names.empty()) file_.write_string_list_attribute("y", "classes", class_names);
+    if (!feature_names.empty()) h5::write_string_list(file_, "feature_names", feature_names);
     file_.flush();
   }
 
@@ -314,7 +316,7 @@ void ShardWriter::open_next() {
 
 void ShardWriter::close_current() {
   if (!current_) return;
-  current_->finish(features_, extras_, class_names_);
+  current_->finish(features_, extras_, class_names_, feature_names_);
   current_.reset();
 }
 

@@ -13,6 +13,7 @@ struct TableParser::Scratch {
   std::vector<std::pair<int32_t, double>> entries;
   std::string key;
   double label = 0.0;
+  int64_t line = 0;  // in the block
 };
 
 TableParser::TableParser(std::string path, std::vector<std::string> names, std::string names_from,
@@ -29,11 +30,18 @@ TableParser::TableParser(std::string path, std::vector<std::string> names, std::
   label_col_ = label.empty() ? names_.size() - 1 : find_column(names_, label, "--label", path_);
   cols_.resize(names_.size());
   cols_[label_col_].role = Role::Label;
+  if (hashing_.drop_index) {
+    if (label_col_ == 0) throw ConfigError("--drop-index: the first column is the label");
+    cols_[0].role = Role::Ignore;
+  }
+  if (hashing_.missing == MissingPolicy::Default) hashing_.missing = MissingPolicy::Zero;
   const auto claim = [&](const std::string& name, const char* option, Role role) {
     Column& c = cols_[find_column(names_, name, option, path_)];
     if (c.role != Role::Numeric) {
       throw ConfigError(std::string(option) + ": column '" + name + "' is " +
-                        (c.role == Role::Label ? "the label" : "already hashed or transformed"));
+                        (c.role == Role::Label    ? "the label"
+                         : c.role == Role::Ignore ? "the index dropped by --drop-index"
+                                                  : "already hashed or transformed"));
     }
     c.role = role;
   };
@@ -53,7 +61,37 @@ TableParser::TableParser(std::string path, std::vector<std::string> names, std::
   for (const auto& [a, b] : hashing_.crosses) crosses_.emplace_back(place(a), place(b));
   const Index hashed = hashing_.hashing() ? Index{1} << hashing_.bits : 0;
   indicators_ = numeric_ + static_cast<int32_t>(hashed);
-  features_ = indicators_ + (hashing_.missing_indicator ? numeric_ : 0);
+  features_ = indicators_;
+}
+
+void TableParser::set_column_stats(const std::vector<ColumnStats>& stats) {
+  fill_.assign(static_cast<size_t>(numeric_), 0.0);
+  indicator_.assign(static_cast<size_t>(numeric_), -1);
+  features_ = indicators_;
+  for (size_t k = 0; k < stats.size() && k < fill_.size(); ++k) {
+    const ColumnStats& c = stats[k];
+    if (hashing_.missing == MissingPolicy::Mean && c.present > 0) {
+      fill_[k] = c.sum / static_cast<double>(c.present);
+    }
+    if (hashing_.missing_indicator && c.missing > 0) {
+      indicator_[k] = static_cast<int32_t>(features_++);
+    }
+  }
+}
+
+std::vector<std::string> TableParser::feature_names() const {
+  if (hashing_.hashing()) return {};
+  std::vector<std::string> names(static_cast<size_t>(features_));
+  for (size_t i = 0; i < cols_.size(); ++i) {
+    const Column& c = cols_[i];
+    if (c.role != Role::Numeric && c.role != Role::Log1p) continue;
+    const auto k = static_cast<size_t>(c.index);
+    names[k] = names_[i];
+    if (k < indicator_.size() && indicator_[k] >= 0) {
+      names[static_cast<size_t>(indicator_[k])] = "missingindicator_" + names_[i];
+    }
+  }
+  return names;
 }
 
 std::string_view TableParser::label_cell(std::string_view line) const {
@@ -76,6 +114,7 @@ bool TableParser::read_cells(std::string_view line, int64_t line_no, ParsedBlock
     return false;
   };
   size_t start = 0, col = 0;
+  s.line = line_no;
   while (true) {
     const size_t stop = line.find(delimiter_, start);
     if (col >= names_.size()) {
@@ -89,8 +128,10 @@ bool TableParser::read_cells(std::string_view line, int64_t line_no, ParsedBlock
       if (!out.take_label(cell, line_no, s.label)) return false;
     } else if (c.role == Role::Categorical) {
       s.categories[static_cast<size_t>(c.index)] = cell;
-    } else if (cell.empty()) {
-      if (hashing_.missing_indicator) s.entries.emplace_back(indicators_ + c.index, 1.0);
+    } else if (c.role == Role::Ignore) {
+      // the index column --drop-index drops: no feature
+    } else if (is_missing_cell(cell)) {
+      if (!add_missing(c.index, col, cell, out, s)) return false;
     } else {
       double value = 0;
       if (!parse_double(cell, value)) {
@@ -99,6 +140,11 @@ bool TableParser::read_cells(std::string_view line, int64_t line_no, ParsedBlock
       }
       // Negative counts (Criteo's -1, -2) count as 0: log1p is only defined above -1.
       if (c.role == Role::Log1p) value = std::log1p(std::max(value, 0.0));
+      if (!out.columns.empty()) {
+        ColumnStats& st = out.columns[static_cast<size_t>(c.index)];
+        ++st.present;
+        st.sum += value;
+      }
       if (!out.layout.drop_zeros || value != 0.0) s.entries.emplace_back(c.index, value);
     }
     ++col;
@@ -109,6 +155,22 @@ bool TableParser::read_cells(std::string_view line, int64_t line_no, ParsedBlock
     return fail(std::to_string(col) + " fields, but the " + names_from_ + " has " +
                 std::to_string(names_.size()));
   }
+  return true;
+}
+
+// A missing cell of numeric column `k` (header field `col`): refused by --missing error; else
+// counted (first pass), filled with its column's mean or 0, and flagged by its indicator.
+bool TableParser::add_missing(int32_t k, size_t col, std::string_view cell, ParsedBlock& out,
+                              Scratch& s) const {
+  if (hashing_.missing == MissingPolicy::Error) {
+    out.fail(s.line, missing_cell_message(names_[col], col, cell));
+    return false;
+  }
+  const auto i = static_cast<size_t>(k);
+  if (!out.columns.empty()) ++out.columns[i].missing;
+  const double fill = i < fill_.size() ? fill_[i] : 0.0;
+  if (fill != 0.0) s.entries.emplace_back(k, fill);
+  if (i < indicator_.size() && indicator_[i] >= 0) s.entries.emplace_back(indicator_[i], 1.0);
   return true;
 }
 
@@ -159,6 +221,9 @@ void TableParser::parse(const char* begin, const char* end, ParsedBlock& out) co
   out.reset((bytes / std::max<size_t>(1, n - 1) + 1) * (2 * n + crosses_.size()));
   Scratch s;
   s.categories.resize(static_cast<size_t>(categorical_));
+  if (out.layout.store == Store::Count && hashing_.needs_column_stats()) {
+    out.columns.assign(static_cast<size_t>(numeric_), ColumnStats{});
+  }
   with_store(out.layout.store, [&](auto store) {
     const char* p = begin;
     int64_t line = 0;

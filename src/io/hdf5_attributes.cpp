@@ -102,14 +102,23 @@ std::vector<std::string> File::read_string_list_attribute(const std::string& obj
   const std::string where = attribute_where(*this, object, attr);
   if (H5Tget_class(type.get()) != H5T_STRING) fail(where, "is not a list of strings");
   const auto n = static_cast<size_t>(attribute_size(a.get()));
+  return detail::read_strings(
+      type.get(), n, [&](hid_t mem, void* buf) { return H5Aread(a.get(), mem, buf); }, where);
+}
+
+namespace detail {
+
+std::vector<std::string> read_strings(hid_t type, size_t n,
+                                      const std::function<herr_t(hid_t, void*)>& read,
+                                      const std::string& where) {
   std::vector<std::string> out;
   out.reserve(n);
-  if (H5Tis_variable_str(type.get()) > 0) {
+  if (H5Tis_variable_str(type) > 0) {
     std::vector<char*> buf(n, nullptr);
     Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(mem.get(), H5T_VARIABLE);
-    H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
-    const bool ok = H5Aread(a.get(), mem.get(), buf.data()) >= 0;
+    H5Tset_cset(mem.get(), H5Tget_cset(type));
+    const bool ok = n == 0 || read(mem.get(), buf.data()) >= 0;
     for (char* p : buf) {
       if (ok) out.emplace_back(p ? p : "");
       H5free_memory(p);
@@ -117,10 +126,10 @@ std::vector<std::string> File::read_string_list_attribute(const std::string& obj
     if (!ok) fail(where, "cannot read strings");
     return out;
   }
-  const size_t size = H5Tget_size(type.get());
+  const size_t size = H5Tget_size(type);
   std::string buf(n * size, '\0');
-  if (n > 0 && H5Aread(a.get(), type.get(), buf.data()) < 0) fail(where, "cannot read strings");
-  const bool space_padded = H5Tget_strpad(type.get()) == H5T_STR_SPACEPAD;
+  if (n > 0 && read(type, buf.data()) < 0) fail(where, "cannot read strings");
+  const bool space_padded = H5Tget_strpad(type) == H5T_STR_SPACEPAD;
   for (size_t i = 0; i < n; ++i) {
     std::string s = buf.substr(i * size, size);
     s = s.substr(0, s.find('\0'));
@@ -129,6 +138,8 @@ std::vector<std::string> File::read_string_list_attribute(const std::string& obj
   }
   return out;
 }
+
+}  // namespace detail
 
 void File::write_attribute(const std::string& object, const std::string& attr,
                            const std::vector<int64_t>& values) {

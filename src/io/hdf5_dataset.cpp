@@ -138,4 +138,33 @@ double read_scalar(const File& f, const std::string& name) {
   return v;
 }
 
+void write_string_list(File& f, const std::string& name, const std::vector<std::string>& values) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_cset(type.get(), H5T_CSET_UTF8);
+  Dataset ds = f.create_dataset(name, type.get(), {values.size()});
+  std::vector<const char*> pointers;
+  pointers.reserve(values.size());
+  for (const std::string& v : values) pointers.push_back(v.c_str());
+  if (values.empty()) return;
+  check(H5Dwrite(ds.id(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), ds.where(),
+        "write failed");
+}
+
+std::vector<std::string> read_string_list(const File& f, const std::string& name) {
+  Dataset ds = f.open_dataset(name);
+  const auto dims = ds.shape();
+  Handle type(check(H5Dget_type(ds.id()), ds.where(), "cannot read type"), H5Tclose);
+  if (dims.size() != 1 || H5Tget_class(type.get()) != H5T_STRING) {
+    fail(ds.where(), "expected a 1-D dataset of strings");
+  }
+  const auto n = static_cast<size_t>(dims[0]);
+  return detail::read_strings(
+      type.get(), n,
+      [&](hid_t mem, void* buf) {
+        return H5Dread(ds.id(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+      },
+      ds.where());
+}
+
 }  // namespace logreg::h5

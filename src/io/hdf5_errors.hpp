@@ -2,7 +2,11 @@
 // stack of the call that just failed is read and decoded into a cause. Private to io.
 #pragma once
 
+#include <hdf5.h>
+
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace logreg::h5::detail {
 
@@ -28,5 +32,11 @@ std::string open_failure(const std::string& path);
 // Why the H5Dread that just failed failed: a filter (compression) error, an I/O error, or
 // presumably a damaged file. Throws std::bad_alloc when HDF5 ran out of memory.
 std::string read_failure();
+
+// The n strings of an attribute or dataset of string type `type` (variable-length or fixed-size,
+// NUL- or space-padded), read by read(memory_type, buffer); fail(where, ...) when it fails.
+std::vector<std::string> read_strings(hid_t type, size_t n,
+                                      const std::function<herr_t(hid_t, void*)>& read,
+                                      const std::string& where);
 
 }  // namespace logreg::h5::detail

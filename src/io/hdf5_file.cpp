@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <fstream>
 #include <mutex>
 
 #include "hdf5_errors.hpp"
@@ -107,6 +108,29 @@ void silence_errors() {
   std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
 }
 
+namespace {
+
+// "not an HDF5 file", with a hint to convert it when its first 4 KiB look like text (no NUL and
+// no control bytes but tabs and line ends): CSV, TSV or LIBSVM given where HDF5 data is expected
+// (README, "Data tool: `logreg_data`").
+std::string not_hdf5_message(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char buf[4096];
+  in.read(buf, sizeof buf);
+  const std::streamsize n = in.gcount();
+  bool text = n > 0;
+  for (std::streamsize i = 0; i < n && text; ++i) {
+    const auto c = static_cast<unsigned char>(buf[i]);
+    text = c >= 0x20 || c == '\t' || c == '\n' || c == '\r';
+  }
+  if (!text) return "not an HDF5 file";
+  return "not an HDF5 file; it looks like text (CSV, TSV or LIBSVM): convert it first: "
+         "logreg_data convert " +
+         path + " OUT.h5 (see logreg_data convert --help)";
+}
+
+}  // namespace
+
 bool is_hdf5(const std::string& path) {
   silence_errors();
   struct stat st {};
@@ -129,7 +153,7 @@ File::File(const std::string& path, Mode mode) : path_(path) {
     check_input_file(path);
     const htri_t signature = H5Fis_hdf5(path.c_str());
     if (signature < 0) fail(path, detail::open_failure(path));
-    if (signature == 0) fail(path, "not an HDF5 file");
+    if (signature == 0) fail(path, not_hdf5_message(path));
     id = H5Fopen(path.c_str(), mode == Mode::ReadOnly ? H5F_ACC_RDONLY : H5F_ACC_RDWR, H5P_DEFAULT);
     if (id < 0) fail(path, detail::open_failure(path));
   }

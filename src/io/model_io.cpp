@@ -123,6 +123,27 @@ void read_path(const h5::File& f, ModelRecord& m) {
   p.intercept = Eigen::Map<RowMatrix<double>>(b.data(), n, k);
 }
 
+// Dataset feature_names (d strings), when the model has names (README, "Outputs").
+void write_model_feature_names(h5::File& f, const ModelRecord& m) {
+  if (m.feature_names.empty()) return;
+  const Index d = m.multinomial() ? m.coef_matrix.cols() : m.coef.size();
+  if (static_cast<Index>(m.feature_names.size()) != d) {
+    throw std::invalid_argument("write_model: " + std::to_string(m.feature_names.size()) +
+                                " feature names for " + std::to_string(d) + " features");
+  }
+  h5::write_string_list(f, "feature_names", m.feature_names);
+}
+
+void read_model_feature_names(const h5::File& f, ModelRecord& m) {
+  if (!f.exists("feature_names")) return;
+  m.feature_names = h5::read_string_list(f, "feature_names");
+  const Index d = m.multinomial() ? m.coef_matrix.cols() : m.coef.size();
+  if (static_cast<Index>(m.feature_names.size()) != d) {
+    throw DataError(f.path() + ":/feature_names: " + std::to_string(m.feature_names.size()) +
+                    " names for the " + std::to_string(d) + " features of coef");
+  }
+}
+
 // The inference datasets of a binomial file (README, "Outputs"): all six or none.
 struct VectorField {
   const char* name;
@@ -276,6 +297,7 @@ void write_model(const std::string& path, const ModelRecord& m) {
     f.write_int_attribute("/", "n_features", m.n_features);
     write_path(f, m);
     write_data_files(f, m.data_files);
+    write_model_feature_names(f, m);
     for (const auto& [k, v] : m.extra) f.write_attribute("/", k, v);
     for (const auto& [k, v] : m.strings) f.write_text_attribute("/", k, v);
   });
@@ -309,6 +331,7 @@ ModelRecord read_model(const std::string& path) {
   if (f.has_attribute("/", "n_samples")) m.n_samples = f.read_int_attribute("/", "n_samples")[0];
   read_path(f, m);
   m.data_files = read_data_files(f);
+  read_model_feature_names(f, m);
   return m;
 }
 

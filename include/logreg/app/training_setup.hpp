@@ -24,6 +24,7 @@ namespace logreg {
 struct TrainingRun {
   std::string kernels;  // the kernel set (or sets, on a mixed job) the ranks run
   DataLayout layout;    // of data.train
+  std::vector<std::string> feature_names;  // of data.train, on rank 0 (empty: unnamed)
   ClassInfo classes;    // the family and its classes
   double load_s = 0.0;  // this rank's loading time
   std::unique_ptr<TrainingObjective> objective;      // binary or multinomial

@@ -41,6 +41,8 @@ struct ConvertOptions {
   std::vector<std::string> columns;
   HashingOptions hashing;  // categorical, log1p and missing-value columns (table_parser.hpp)
   std::string label;                         // CSV label column (empty: the last column)
+  bool zero_based = false;                   // LIBSVM: indices start at 0 (--zero-based)
+  Index features = 0;  // LIBSVM: the width d (--features; 0: the largest index)
   LabelChoice labels = LabelChoice::Auto;    // which labels are allowed (label_rule.hpp)
   int shards = 1;
   Precision dtype = Precision::Float64;

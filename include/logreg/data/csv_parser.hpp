@@ -22,6 +22,13 @@ std::vector<std::string> split_header(std::string_view header, char delimiter);
 // header of PATH (the first names...)" when it is missing.
 size_t find_column(const std::vector<std::string>& names, const std::string& name,
                    const std::string& option, const std::string& path);
+// Whether a cleaned cell is a missing value: empty, NaN, nan, NA, N/A or null (README, "Data
+// tool", "Missing values").
+bool is_missing_cell(std::string_view cell);
+// "column 'NAME' (field F): missing value 'NA' (...)": a missing cell refused by --missing error.
+std::string missing_cell_message(const std::string& name, size_t col, std::string_view cell);
+// Whether a header cell names a pandas index column: empty, "Unnamed: 0" or "index".
+bool is_index_name(std::string_view name);
 
 class CsvParser {
  public:

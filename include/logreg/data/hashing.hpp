@@ -18,19 +18,34 @@ uint32_t murmur3_x86_32(std::string_view bytes, uint32_t seed);
 
 constexpr int kMaxHashBits = 28;
 
+// What a missing numeric cell (README, "Data tool", "Missing values") becomes: Default is Error
+// for plain CSV and Zero for TSV, --columns and hashed input (their behaviour before --missing).
+enum class MissingPolicy { Default, Error, Zero, Mean };
+
+// The column options of delimited input: hashing, transforms, missing values, a dropped index.
 struct HashingOptions {
   std::vector<std::string> categorical;  // --categorical: columns hashed as strings
   int bits = 20;                         // --hash-bits: 2^bits buckets
   uint32_t seed = 0;                     // --hash-seed
   std::vector<std::pair<std::string, std::string>> crosses;  // --cross C1:C2
   std::vector<std::string> log1p;                            // --log1p: numeric columns
-  bool missing_indicator = false;                            // --missing-indicator
+  // --missing-indicator: an indicator per numeric column that has missing cells
+  bool missing_indicator = false;
+  MissingPolicy missing = MissingPolicy::Default;  // --missing
+  bool drop_index = false;                         // --drop-index: the first column is an index
 
   bool hashing() const { return !categorical.empty(); }
   // Whether any option asks for more than plain numeric columns.
-  bool any() const { return hashing() || !log1p.empty() || missing_indicator; }
-  // Throws ConfigError for --hash-bits out of 1..kMaxHashBits, or a --cross of a column that is
-  // not --categorical (the columns themselves are checked against the header by the parser).
+  bool any() const {
+    return hashing() || !log1p.empty() || missing_indicator || missing != MissingPolicy::Default ||
+           drop_index;
+  }
+  // Whether converting needs a first pass over the data for the column statistics: the mean of
+  // each column, or which columns have missing cells.
+  bool needs_column_stats() const { return missing == MissingPolicy::Mean || missing_indicator; }
+  // Throws ConfigError for --hash-bits out of 1..kMaxHashBits, --missing-indicator with --missing
+  // error, or a --cross of a column that is not --categorical (the columns themselves are checked
+  // against the header by the parser).
   void validate() const;
 };
 

@@ -1,7 +1,7 @@
 // Which labels a text file may hold (`logreg_data convert --labels`) and how they are stored:
 // binary 0/1 or -1/+1 (-1 stored as 0), integer classes 0, 1, 2, ... stored as they are, or, in a
 // CSV file, strings stored as their index among the column's distinct labels in byte order.
-// true/false (any case) are the labels 1/0.
+// true/false and yes/no (any case) are the labels 1/0.
 #pragma once
 
 #include <cmath>
@@ -44,7 +44,8 @@ struct LabelRule {
   std::string bad_label_message(std::string_view token) const;
 };
 
-// A label token as a number: any numeric spelling (finite), or true/false in any case as 1/0.
+// A label token as a number: any numeric spelling (finite), or true/false and yes/no in any case
+// as 1/0.
 bool parse_label_number(std::string_view token, double& value);
 
 // The message, without "file:line: ", for a label that breaks the convention of the lines

@@ -46,6 +46,14 @@ struct BlockLayout {
   LabelRule labels;         // which labels are allowed and how they are stored
 };
 
+// What a counting pass learns of one numeric column of delimited input (README, "Data tool",
+// "Missing values"): its missing cells, and the count and sum of the others (stored values).
+struct ColumnStats {
+  int64_t missing = 0;
+  int64_t present = 0;
+  double sum = 0.0;
+};
+
 struct BlockError {
   int64_t line = 0;        // 0-based within the block
   std::string what;        // the message without "file:line: "
@@ -63,7 +71,7 @@ class ParsedBlock {
   int64_t lines = 0;                // every line, blank and comment lines included
   int64_t row_count = 0;            // data rows
   int64_t entries = 0;              // stored entries (CSR: kept values; dense: rows × features)
-  int64_t max_index = 0;            // LIBSVM: largest 1-based feature index
+  int64_t max_index = 0;            // LIBSVM: largest column + 1 (the 1-based index)
   int64_t first_zero = -1;          // line of the first label 0 (-1: none)
   int64_t first_minus_one = -1;     // line of the first label -1 (-1: none)
   int64_t first_class = -1;         // line of the first label >= 2 (-1: none)
@@ -71,6 +79,8 @@ class ParsedBlock {
   double max_label = -1.0;          // the largest numeric label
   // String labels, first pass: the block's distinct labels, each with the line it first is on.
   std::map<std::string, int64_t, std::less<>> names;
+  // Counting pass of delimited input with column statistics: one per numeric column.
+  std::vector<ColumnStats> columns;
   std::optional<BlockError> error;  // parsing stopped at this line
 
   // CSR entries: the first indptr.back() of each.
@@ -87,6 +97,7 @@ class ParsedBlock {
     first_class_value = 0.0;
     max_label = -1.0;
     names.clear();
+    columns.clear();
     error.reset();
     overflow_ = false;
     row_entries_ = stored_ = 0;

@@ -58,6 +58,9 @@ class ShardWriter {
   // The names of the classes 0..K-1 of string labels, written into every file as attribute
   // `classes` of `y` (README, "HDF5 data layout").
   void set_class_names(std::vector<std::string> names) { class_names_ = std::move(names); }
+  // The names of the features (one per column of X), written into every file as dataset
+  // `feature_names` (README, "HDF5 data layout"); none when empty.
+  void set_feature_names(std::vector<std::string> names) { feature_names_ = std::move(names); }
 
   void append(const RowBatch& batch);
 
@@ -86,6 +89,7 @@ class ShardWriter {
   std::vector<std::string> temps_;  // created and not yet renamed
   std::vector<Extra> extras_;
   std::vector<std::string> class_names_;
+  std::vector<std::string> feature_names_;
   std::unique_ptr<FileWriter> current_;
   int next_shard_ = 0;
   Index rows_ = 0;

@@ -105,4 +105,10 @@ Shard load_shard(const DataSource& source, const DataLayout& layout, RowRange ra
 std::vector<std::string> read_class_names(const std::string& file,
                                           const std::string& labels_dataset);
 
+// The feature names of a data set: dataset `feature_names` (one string per column of X, written
+// by `logreg_data convert` from a CSV header). Empty when the files have none; DataError naming
+// the files when some have names and others not, or different ones, or a file has a count of
+// names other than its features. Opens the files one at a time.
+std::vector<std::string> read_feature_names(const DataLayout& layout);
+
 }  // namespace logreg

@@ -147,5 +147,9 @@ std::vector<double> read_vector(const File& f, const std::string& name);
 double read_scalar(const File& f, const std::string& name);
 // A whole dataset of any shape as doubles (row-major); `dims` receives its shape.
 std::vector<double> read_array(const File& f, const std::string& name, std::vector<hsize_t>& dims);
+// A 1-D dataset of variable-length UTF-8 strings (h5py reads it as bytes; .asstr() as str); the
+// reader takes fixed-size strings too.
+void write_string_list(File& f, const std::string& name, const std::vector<std::string>& values);
+std::vector<std::string> read_string_list(const File& f, const std::string& name);
 
 }  // namespace logreg::h5

@@ -36,6 +36,9 @@ struct ModelRecord {
   // Multinomial: the original label of each class, as text ("0", "1", ... or the strings of a
   // string label column). Empty when writing means "0".."K−1", written as such (and so read back).
   std::vector<std::string> class_names;
+  // The name of each feature (d), from the training data's `feature_names`; empty: unnamed (no
+  // dataset in the file).
+  std::vector<std::string> feature_names;
   // Binomial only: the standard errors, z and p-values of coef (d each) and of the intercept
   // (NaN without one); absent, the file has none of their datasets.
   std::optional<Inference> inference;
