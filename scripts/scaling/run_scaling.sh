@@ -2,7 +2,8 @@
 # Strong and weak scaling of `logreg_dist` over P ranks, one CSV row per run, then the plots
 # (plot_scaling.py) and the α–β performance model (perf_model.py).
 #
-#   bash scripts/scaling/run_scaling.sh                 # defaults: about 3 minutes on 2 cores
+#   bash scripts/scaling/run_scaling.sh                 # defaults: about 8 minutes on 2 cores
+#   REPEATS=3 bash scripts/scaling/run_scaling.sh       # about 5 minutes (docs/scaling.md)
 #   RANKS="1 2 4" ITERS=50 OUT=out/scal2 bash scripts/scaling/run_scaling.sh
 #
 # Every run is `mpirun -n P logreg_dist cfg.yaml` with solver gd and a fixed learning rate, so
@@ -16,7 +17,8 @@
 #   ROWS_PER_RANK [250000]     weak scaling: rows per rank (total = P * ROWS_PER_RANK)
 #   FEATURES [50]  DENSITY [1] (DENSITY < 1 generates CSR data)
 #   ITERS [25]                 iterations per run; LR [1.0] fixed gd step
-#   REPEATS [5]                runs per (mode, P), interleaved; the plots use the fastest
+#   REPEATS [5]                runs per (mode, P), interleaved; the plots show the median and
+#                              min–max of the repeats (the model's calibration the fastest)
 #   QUIET_BUDGET [60]          seconds the script may spend in total waiting, before a run,
 #                              for other processes to stop using the cores (0 = never wait)
 #   APPEND [0]                 1: add rows to an existing scaling.csv/calibration.csv of the
@@ -93,7 +95,8 @@ CSV="$OUT/scaling.csv"
 CAL="$OUT/calibration.csv"
 HEADER="mode,ranks,rows,features,iterations,train_s,time_per_iter_s,compute_max_s,comm_max_s,comm_share,load_s,peak_rss_mb_max,oversubscribed,density,nnz,evaluations,compute_mean_s,comm_mean_s,update_max_s,cores,repeat,foreign_load"
 # APPEND=1 keeps the rows of earlier invocations (same settings!): on a busy machine the
-# fastest of more repeats is closer to the undisturbed time. Repeat numbers continue.
+# more repeats narrow the median and bring the fastest closer to the undisturbed time. Repeat
+# numbers continue.
 first_repeat() {  # FILE: 1 + the largest repeat number in FILE (1 when absent or not appending)
   if [ "$APPEND" = 1 ] && [ -s "$1" ]; then
     awk -F, 'NR > 1 && $21 > m { m = $21 } END { print m + 1 }' "$1"

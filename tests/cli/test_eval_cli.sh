@@ -65,7 +65,7 @@ done
 for layout in all sp; do
   for np_ in 1 2 3 4; do
     set +e
-    timeout -s KILL $((20 * SCALE)) "$MPIEXEC" -n "$np_" "$LOGREG_DIST" predict --model out/model_1.h5 \
+    timeout -s KILL "$HANG_S" "$MPIEXEC" -n "$np_" "$LOGREG_DIST" predict --model out/model_1.h5 \
       --data "${layout}_*.h5" --output "out/pred_${layout}_$np_.h5" > out.txt 2> err.txt
     rc=$?
     set -e

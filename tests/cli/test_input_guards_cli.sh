@@ -14,10 +14,10 @@ expect_info_error() {
   local pattern=$1
   shift
   set +e
-  timeout -s KILL $((20 * SCALE)) "$LOGREG_DATA" info "$@" > out.txt 2> err.txt
+  timeout -s KILL "$HANG_S" "$LOGREG_DATA" info "$@" > out.txt 2> err.txt
   RC=$?
   set -e
-  [ "$RC" -ne 137 ] || fail "logreg_data info $* hung (killed after $((20 * SCALE)) s)"
+  [ "$RC" -ne 137 ] || fail "logreg_data info $* hung (killed after $HANG_S s)"
   [ "$RC" -eq 1 ] || fail "logreg_data info $*: expected exit 1, got $RC ($(cat err.txt))"
   grep -q -F -- "$pattern" err.txt || fail "logreg_data info $*: stderr lacks '$pattern': $(cat err.txt)"
   echo "ok: info exit 1, '$pattern'"
@@ -114,12 +114,12 @@ f = h5py.File("locked.h5", "w")      # held open for writing: HDF5 locks the fil
 f["X"] = np.random.default_rng(1).standard_normal((60, 4)); f["y"] = np.arange(60) % 2.0
 f.flush()
 print("ready", flush=True)
-time.sleep(120)
+time.sleep(3600)                # until killed below (or by the EXIT trap)
 PY
 HOLDER=$!
 t0=$SECONDS
 until grep -q ready holder.txt; do
-  [ $((SECONDS - t0)) -le 30 ] || fail "the writer holding locked.h5 did not start"
+  [ $((SECONDS - t0)) -le "$HANG_S" ] || fail "the writer holding locked.h5 did not start"
   sleep 0.1
 done
 expect_error 3 1 "locked.h5: cannot open HDF5 file: it is locked by another process that has it open for writing; wait until that process closes it, or set HDF5_USE_FILE_LOCKING=FALSE if you know the writer has finished" \

@@ -59,7 +59,7 @@ done
 set -- $sets
 if [ $# -ge 2 ] && [ "$(fma_of "$1")" = yes ] && [ "$(fma_of "$2")" = yes ]; then
   set +e
-  timeout -s KILL $((60 * SCALE)) "$MPIEXEC" -n 1 env LOGREG_KERNELS="$1" "$LOGREG_DIST" dense.yaml \
+  timeout -s KILL "$HANG_S" "$MPIEXEC" -n 1 env LOGREG_KERNELS="$1" "$LOGREG_DIST" dense.yaml \
     --set output.model=m_mixed.h5 : -n 2 env LOGREG_KERNELS="$2" "$LOGREG_DIST" dense.yaml \
     --set output.model=m_mixed.h5 > mixed.txt 2>&1
   RC=$?

@@ -134,7 +134,7 @@ PY
 # 4. predict on 1–4 ranks: prob (n, K) rows sum to 1, equal softmax(Wx + b); label = argmax.
 for np_ in 1 2 3 4; do
   set +e
-  timeout -s KILL $((20 * SCALE)) "$MPIEXEC" -n "$np_" "$LOGREG_DIST" predict --model out/m1.h5 \
+  timeout -s KILL "$HANG_S" "$MPIEXEC" -n "$np_" "$LOGREG_DIST" predict --model out/m1.h5 \
     --data valid.h5 --output out/pred$np_.h5 > out.txt 2> err.txt
   RC=$?
   set -e

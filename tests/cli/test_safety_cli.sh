@@ -157,7 +157,7 @@ if [ -n "${ASAN_OPTIONS:-}" ]; then
 fi
 "$LOGREG_DATA" synth wide.h5 --rows 1000000 --features 50 --seed 6 > /dev/null
 set +e
-(ulimit -v 400000; timeout -s KILL $((60 * SCALE)) "$MPIEXEC" -n 2 "$LOGREG_DIST" long.yaml \
+(ulimit -v 400000; timeout -s KILL "$HANG_S" "$MPIEXEC" -n 2 "$LOGREG_DIST" long.yaml \
   --set data.train=wide.h5 --set output.model=out/oom.h5 --set output.metrics=null > out.txt 2> err.txt)
 RC=$?
 set -e

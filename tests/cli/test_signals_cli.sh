@@ -49,7 +49,7 @@ handlers_in() {
 wait_for_ranks() {
   local t0=$SECONDS
   until handlers_in "$1"; do
-    [ $((SECONDS - t0)) -le $((20 * SCALE)) ] || fail "ranks did not start"
+    [ $((SECONDS - t0)) -le "$HANG_S" ] || fail "ranks did not start"
     sleep 0.005
   done
 }
@@ -58,7 +58,7 @@ wait_for_checkpoint_write() {
   local t0=$SECONDS
   until ls ck 2> /dev/null | grep -q 'ck.h5.tmp-'; do
     kill -0 "$BG_PID" 2> /dev/null || fail "job ended before a checkpoint write was seen"
-    [ $((SECONDS - t0)) -le $((30 * SCALE)) ] || fail "no checkpoint write seen"
+    [ $((SECONDS - t0)) -le "$HANG_S" ] || fail "no checkpoint write seen"
     sleep 0.002
   done
 }
@@ -100,7 +100,7 @@ done
 # Open MPI's mpirun and SIGTERM/SIGINT: it cannot forward them and exits 1 after killing the
 # ranks; what they leave is a valid checkpoint that the rerun resumes from.
 set +e
-OMPI_MCA_ess_base_forward_signals=SIGTERM timeout 20 "$MPIEXEC" -n 1 true > fwd.txt 2>&1
+OMPI_MCA_ess_base_forward_signals=SIGTERM timeout "$HANG_S" "$MPIEXEC" -n 1 true > fwd.txt 2>&1
 set -e
 grep -q "does not support trapping and forwarding" fwd.txt || fail "Open MPI now forwards SIGTERM: $(cat fwd.txt)"
 rm -rf ck out
