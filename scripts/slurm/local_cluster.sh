@@ -80,6 +80,8 @@ TaskPlugin=task/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 SchedulerType=sched/builtin
+# Look at pending jobs every 2 s (default 60 s): a requeued job starts again within seconds.
+SchedulerParameters=sched_interval=2
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 JobRequeue=1
@@ -260,17 +262,46 @@ run_case() {
   "$PY" -c "import sys; sys.exit(0 if float(sys.argv[1]) <= 1e-12 else 1)" "$rel" 2> /dev/null ||
     problems+=("model differs: $rel")
   grep -q "^resuming from $dir/ckpt.h5" "$dir/job.out" || problems+=("no resume in the log")
+  # The ranks' own last words reach the log on every interruption (they did not with a filter
+  # or an mpirun that died of Slurm's SIGTERM).
+  [ "$(grep -c '^stopped by a signal after iteration' "$dir/job.out")" = "${restarts:-0}" ] ||
+    problems+=("$(grep -c '^stopped by a signal' "$dir/job.out") 'stopped by a signal' lines for $restarts restarts")
+  if [ "$scenario" = requeue ] && ! grep -q '^checkpointed on SIGTERM; Slurm is requeueing' "$dir/job.out"; then
+    problems+=("the log does not say that Slurm requeues")
+  fi
   if grep -q -i -E 'fail|non-zero exit code|non-zero status|exit code 75' "$dir/job.out"; then
     problems+=("the log reads like a failure: $(grep -i -E -m 1 'fail|non-zero|exit code 75' "$dir/job.out")")
   fi
   [ "${#problems[@]}" -eq 0 ] || verdict="FAIL (${problems[*]})"
   # The script's verdicts of the runs, e.g. "1 checkpointed; requeueing job 7;1 training finished".
   how=$(grep -E '^(checkpointed|training finished|launch failed|training failed)' "$dir/job.out" |
-    sed -e 's/ (restart [0-9]*)//' -e 's/(job state \([A-Z_]*\)).*/(\1)/' | uniq -c | sed 's/^ *//' |
+    sed -e 's/ (restart [0-9]*)//' -e 's/[:(].*//' | uniq -c | sed 's/^ *//' |
     paste -s -d ';' -)
   printf '%-8s %-6s job %-4s %-9s restarts %-2s %4ss  rel %-8s %s | %s\n' "$scenario" "$launcher" \
     "$job" "$state" "$restarts" $((SECONDS - t0)) "$rel" "$verdict" "$how" | tee -a "$WORK/results.txt"
   [ "$verdict" = ok ]
+}
+
+# The user-reported case: srun without PMI (MpiDefault=none and an explicit --mpi=none). Open MPI
+# cannot start; the log must say "launch failed", not blame the data.
+check_launch_failure() {
+  local dir="$WORK/launch-failure" job state t0=$SECONDS
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  job=$(sbatch --parsable --nodes=1 --ntasks=2 --time=2 --output="$dir/job.out" --chdir="$dir" \
+    --export="ALL,LOGREG_DIST=$BUILD/logreg_dist,LAUNCHER=srun --mpi=none" \
+    "$here/logreg_dist.sbatch" "$WORK/config.yaml" --set checkpoint.path=null)
+  while true; do
+    state=$(job_field "$job" JobState)
+    case "$state" in PENDING | RUNNING | COMPLETING | CONFIGURING | "") ;; *) break ;; esac
+    [ $((SECONDS - t0)) -le 120 ] || fail "launch-failure job $job still $state after 120 s"
+    sleep 1
+  done
+  local verdict
+  verdict=$(grep -m 1 -E '^(launch failed|training failed)' "$dir/job.out" || true)
+  printf '%-15s job %-4s %-9s %4ss  %s\n' "srun --mpi=none" "$job" "$state" $((SECONDS - t0)) \
+    "${verdict:0:90}…" | tee -a "$WORK/results.txt"
+  [[ "$verdict" == "launch failed"* ]]
 }
 
 run_scenarios() {
@@ -284,6 +315,7 @@ run_scenarios() {
       run_case "$s" "$l" || failed=1
     done
   done
+  check_launch_failure || failed=1
   [ "$failed" = 0 ] || fail "see $WORK/results.txt and the job logs $WORK/<scenario>-<launcher>/job.out"
   echo "PASS: local_cluster (job logs in $WORK/<scenario>-<launcher>/job.out)"
 }
