@@ -23,15 +23,15 @@
 #
 # Environment: LOGREG_BUILD (default <repo>/build; the binaries are built there if missing),
 # WORK (scratch, default /tmp/logreg_slurm_local), SCENARIOS and LAUNCHERS (space-separated
-# subsets of "usr1 timelim requeue" and "srun mpirun").
+# subsets of "usr1 timelim requeue" and "srun mpirun"; empty: only the launch-failure check).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 BUILD="${LOGREG_BUILD:-$repo/build}"
 WORK="${WORK:-/tmp/logreg_slurm_local}"
-SCENARIOS="${SCENARIOS:-usr1 timelim requeue}"
-LAUNCHERS="${LAUNCHERS:-srun mpirun}"
+SCENARIOS="${SCENARIOS-usr1 timelim requeue}"
+LAUNCHERS="${LAUNCHERS-srun mpirun}"
 PY=/usr/bin/python3
 STATE=/var/lib/logreg_slurm_local # pid files and logs of the daemons started here
 NODE="$(hostname -s)"
@@ -234,7 +234,7 @@ run_case() {
     --output="$dir/job.out" --chdir="$dir" --export="$env,LOGREG_DIST=$BUILD/logreg_dist" \
     "$here/logreg_dist.sbatch" "$WORK/config.yaml" --set solver.max_iter="$iter" \
     --set output.model="$dir/model.h5" --set output.metrics="$dir/metrics.jsonl" \
-    --set checkpoint.path="$dir/ckpt.h5")
+    --set checkpoint.path="$dir/ckpt.h5") || fail "$scenario/$launcher: sbatch failed"
   case "$scenario" in
     usr1)
       wait_for_iteration "$dir" 20 "$t0"
@@ -288,9 +288,10 @@ check_launch_failure() {
   local dir="$WORK/launch-failure" job state t0=$SECONDS
   rm -rf "$dir"
   mkdir -p "$dir"
-  job=$(sbatch --parsable --nodes=1 --ntasks=2 --time=2 --output="$dir/job.out" --chdir="$dir" \
+  job=$(sbatch --parsable --nodes=1 --ntasks=2 --ntasks-per-node=2 --time=2 --output="$dir/job.out" --chdir="$dir" \
     --export="ALL,LOGREG_DIST=$BUILD/logreg_dist,LAUNCHER=srun --mpi=none" \
-    "$here/logreg_dist.sbatch" "$WORK/config.yaml" --set checkpoint.path=null)
+    "$here/logreg_dist.sbatch" "$WORK/config.yaml" --set checkpoint.path=null) ||
+    fail "sbatch failed"
   while true; do
     state=$(job_field "$job" JobState)
     case "$state" in PENDING | RUNNING | COMPLETING | CONFIGURING | "") ;; *) break ;; esac
