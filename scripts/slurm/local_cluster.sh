@@ -13,13 +13,15 @@
 # left alone. Every scenario × launcher must end with a model within 1e-12 (relative) of an
 # uninterrupted run, and the job log must never call an exit 75 a failure.
 #
-# Scenarios (each a fresh job that is interrupted once, then resumes and finishes):
+# Scenarios (each a fresh job that is interrupted, then resumes and finishes):
 #   usr1     `scancel --signal=USR1 --batch JOB` mid-run: the script forwards it, the ranks
 #            checkpoint and exit 75, the script runs `scontrol requeue`;
-#   timelim  `--signal=B:USR1@LEAD --time=1`: Slurm itself warns LEAD s before the 1-minute
-#            limit (the run takes longer than a minute);
+#   timelim  `--signal=B:USR1@50 --time=1`: Slurm itself warns ahead of the 1-minute limit (here
+#            1–27 s after each start, requeued ones included, so a ≈ 50 s run is interrupted
+#            once or more);
 #   requeue  `scontrol requeue JOB` mid-run: Slurm sends SIGTERM to the batch shell and the step,
 #            the ranks checkpoint and exit 75, Slurm requeues the job by itself.
+# Then one job with LAUNCHER="srun --mpi=none" must end with "launch failed", not a data error.
 #
 # Environment: LOGREG_BUILD (default <repo>/build; the binaries are built there if missing),
 # WORK (scratch, default /tmp/logreg_slurm_local), SCENARIOS and LAUNCHERS (space-separated
