@@ -8,7 +8,10 @@
 #      run has passed iteration 20 → expect exit 75, a checkpoint, no model, `scontrol requeue`;
 #   2. "requeued start": the same script again (SLURM_RESTART_COUNT=1) → expect it to resume from
 #      the checkpoint and finish with exit 0, and the model to equal an uninterrupted run's;
-#   3. "scancel": SIGTERM to the batch shell of a fresh run → expect exit 75 and NO requeue.
+#   3. "scancel": SIGTERM to the batch shell of a fresh run → expect exit 75 and NO requeue;
+#   4. failures: a trainer that cannot be started (LOGREG_DIST=/nonexistent) → "launch failed";
+#      a missing data file → "training failed (exit 1 …)". The log never calls an exit 75 a
+#      failure and never shows mpirun's "non-zero exit code" banner for it.
 #
 #   bash scripts/slurm/simulate_requeue.sh        # about 30 s on 2 cores
 #
@@ -34,9 +37,11 @@ fail() {
   exit 1
 }
 
-# Stand-in for Slurm's scontrol: records the call.
+# Stand-in for Slurm's scontrol: answers `show job` with the state of a cancelled job (the
+# script asks after a SIGTERM), records every other call.
 cat > bin/scontrol <<'EOF'
 #!/bin/sh
+if [ "$1" = show ]; then echo "JobId=4242 JobName=logreg_dist JobState=CANCELLED Reason=None"; exit 0; fi
 echo "$*" >> "$(dirname "$0")/../scontrol.log"
 EOF
 chmod +x bin/scontrol
@@ -132,6 +137,25 @@ wait "$BATCH_PID" || rc=$?
 [ -f ckpt/ckpt.h5 ] || fail "no checkpoint after SIGTERM"
 echo "   ok: exit 75, checkpoint written, scontrol not called"
 
+echo "== 4. failures: the launcher cannot start the trainer; the trainer cannot read the data"
+fresh_log() { # the batch script in the foreground, its output in $1
+  SLURM_JOB_ID=4243 SLURM_RESTART_COUNT=0 LAUNCHER="mpirun -n 2" PATH="$SIM_DIR/bin:$PATH" \
+    bash "$here/logreg_dist.sbatch" "$@" > "$SIM_DIR/fail.out" 2>&1
+}
+rc=0
+LOGREG_DIST=/nonexistent/logreg_dist fresh_log config.yaml || rc=$?
+grep -q "^launch failed (exit $rc)" fail.out || fail "no launch failure reported (exit $rc): $(cat fail.out)"
+echo "   ok: exit $rc, $(grep '^launch failed' fail.out | cut -c1-60)…"
+rc=0
+LOGREG_DIST="$DIST" fresh_log config.yaml --set data.train="$SIM_DIR/missing.h5" || rc=$?
+grep -q "^training failed (exit 1: " fail.out || fail "no training failure reported (exit $rc): $(cat fail.out)"
+grep -q "logreg_dist: error: data.train" fail.out || fail "the trainer's error is not in the log: $(cat fail.out)"
+echo "   ok: exit $rc, $(grep '^training failed' fail.out | cut -c1-60)…"
+if grep -n -E 'fail|non-zero exit code|non-zero status' job.out; then
+  fail "the log of the exit-75 runs above reads like a failure"
+fi
+echo "   ok: job.out (two exit-75 runs) has no \"fail\" nor a non-zero-exit banner"
+
 echo "== the batch log (job.out), as Slurm would append it across requeues:"
-grep -E '^\[|stopped by a signal|resuming from|requeueing|not requeueing|training finished' job.out | sed 's/^/   /'
+grep -E '^\[|stopped by a signal|resuming from|requeueing|checkpointed|training finished' job.out | sed 's/^/   /'
 echo "PASS: simulate_requeue"
