@@ -7,6 +7,7 @@
 #include <iostream>
 #include <ostream>
 
+#include "logreg/app/config_paths.hpp"
 #include "logreg/app/iteration_log.hpp"
 #include "logreg/app/path_plots.hpp"
 #include "logreg/app/path_table.hpp"
@@ -157,7 +158,11 @@ void add_provenance(ModelRecord& model, const Config& config, const TrainingRun&
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
   model.strings["created_utc"] = stamp;
-  model.strings["config"] = to_yaml(config);
+  // As --print-config shows it: the paths absolute, so it runs from any directory (README,
+  // "Outputs").
+  Config absolute = config;
+  make_config_paths_absolute(absolute);
+  model.strings["config"] = to_yaml(absolute);
   for (const FileLayout& file : run.layout.files) {
     model.data_files.push_back(describe_data_file(file.path));
   }
